@@ -1,0 +1,113 @@
+//! The subcommands, each a thin layer between parsed flags and the library.
+
+use std::io::{self, BufWriter, Write};
+use std::time::Instant;
+
+use crate::cli::{AlignArgs, InfoArgs, SegmentArgs, SegmentFormat};
+use crate::config::Job;
+use crate::read::{Paragraphs, Source, TextEncoding};
+use crate::segment::{Lang, Segmenter};
+use crate::translate::model::Family;
+use crate::translate::{Ct2Translator, ModelDir};
+use crate::{translate_document, Error};
+
+/// The main job: translate and align one document.
+pub fn align(args: &AlignArgs) -> Result<(), Error> {
+    let job = Job::from_args(args)?;
+    let mut engine = args.engine.options()?;
+    let model_path = args.model.clone().ok_or_else(|| {
+        Error::Config(crate::config::ConfigError::Usage(
+            "no model given: use --model DIR or set NAZIR_MODEL (docs/models.md explains how to get one)".into(),
+        ))
+    })?;
+    let model = ModelDir::detect(&model_path)?;
+    model.check_pair(&job.src_lang, &job.tgt_lang)?;
+    if engine.max_input_tokens == 0 {
+        engine.max_input_tokens = model.max_input_tokens();
+    }
+    let started = Instant::now();
+    let translator = Ct2Translator::load(model, engine)?;
+    let loaded = started.elapsed();
+    let report = translate_document(&job, &translator)?;
+    if !job.quiet {
+        eprintln!(
+            "align: {} sentences in {} paragraphs, {} flagged; model loaded in {:.2}s, total {:.2}s",
+            report.sentences,
+            report.paragraphs,
+            report.flagged,
+            loaded.as_secs_f64(),
+            started.elapsed().as_secs_f64()
+        );
+        for path in &report.written {
+            eprintln!("  wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// `align segment`: one sentence per line, or JSONL with offsets.
+pub fn segment(args: &SegmentArgs) -> Result<(), Error> {
+    let source = Source::from_arg(&args.input);
+    let segmenter = Segmenter::new(Lang::from_code(&args.lang));
+    let paragraphs = Paragraphs::open(&source, TextEncoding::from_label(&args.encoding)?)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut next_id = 0;
+    let write_err = |source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source });
+    for (k, p) in paragraphs.enumerate() {
+        let p = p?;
+        let sentences = segmenter.sentences(&p, next_id);
+        next_id += sentences.len();
+        match args.format {
+            SegmentFormat::Text => {
+                if k > 0 {
+                    writeln!(out).map_err(write_err)?;
+                }
+                for s in &sentences {
+                    writeln!(out, "{}", s.text).map_err(write_err)?;
+                }
+            }
+            SegmentFormat::Jsonl => {
+                for (i, s) in sentences.iter().enumerate() {
+                    let span = s.span.clone().unwrap_or(0..0);
+                    let obj = serde_json::json!({
+                        "paragraph": s.paragraph, "sentence": i, "id": s.id,
+                        "start": span.start, "end": span.end, "line": s.line, "text": s.text,
+                    });
+                    writeln!(out, "{obj}").map_err(write_err)?;
+                }
+            }
+        }
+    }
+    out.flush().map_err(write_err)?;
+    Ok(())
+}
+
+/// `align info`: what was detected in a model directory.
+pub fn info(args: &InfoArgs) -> Result<(), Error> {
+    let model = ModelDir::detect(&args.model)?;
+    let pair = model
+        .pair
+        .as_ref()
+        .map_or_else(|| "unknown (not in the directory name)".to_string(), |(s, t)| format!("{s} → {t}"));
+    println!("model:        {}", model.path.display());
+    println!("family:       {}", model.family.name());
+    println!("languages:    {pair}");
+    println!("vocabulary:   {} tokens", model.vocab_size);
+    println!("max input:    {} tokens", model.max_input_tokens());
+    println!("weights:      {:.1} MB", model.weights_bytes as f64 / 1e6);
+    println!(
+        "tokenizer:    {}",
+        match model.family {
+            Family::OpusMt => "SentencePiece (source.spm, target.spm)",
+            Family::Whitespace => "none: tokens are the input's whitespace-separated words",
+        }
+    );
+    println!("compute types: auto, int8, int8_float32, int16, float32 (CPU); float16, int8_float16, bfloat16 (CUDA)");
+    if args.load {
+        let started = Instant::now();
+        let _translator = Ct2Translator::load(model, Default::default())?;
+        println!("load:         ok in {:.2}s", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! `align`: parse flags, build the job, call the library, turn errors into exit codes.
+
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+use clap::Parser;
+use nazir::cli::{Cli, Command};
+use nazir::{commands, INTERRUPTED};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // First Ctrl-C: stop at the next batch, remove temporary files, exit 130. Second: exit now.
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    let result = match cli.command {
+        Some(Command::Segment(args)) => commands::segment(&args),
+        Some(Command::Info(args)) => commands::info(&args),
+        None => commands::align(&cli.align),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("align: {e}");
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}

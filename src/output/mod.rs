@@ -1,0 +1,386 @@
+//! Beads → files. Every format is a projection of the same `Aligned` parts.
+//!
+//! Each format knows *how* to write (`Writer`); `Outputs` knows *where*: it writes to a temporary
+//! file beside the destination and renames it only when everything succeeded, so an error or an
+//! interruption never leaves a half-written output under the final name.
+
+mod html;
+mod jsonl;
+mod side_by_side;
+mod tmx;
+mod tsv;
+pub mod xml;
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::bead::{Aligned, Meta};
+
+pub use html::HtmlWriter;
+pub use jsonl::JsonlWriter;
+pub use side_by_side::SideBySideWriter;
+pub use tmx::{TmxOptions, TmxWriter};
+pub use tsv::{MosesSide, MosesWriter, TsvWriter};
+
+/// Writes a document in one format, part by part (a long document arrives in several parts).
+pub trait Writer {
+    fn begin(&mut self, _meta: &Meta, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+    fn write(&mut self, part: &Aligned, out: &mut dyn Write) -> io::Result<()>;
+    fn finish(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// TMX 1.4b translation memory, one <tu> per sentence pair.
+    Tmx,
+    /// Tab-separated values with a header line.
+    Tsv,
+    /// One JSON object per bead: the lossless form.
+    Jsonl,
+    /// Self-contained bilingual review page.
+    Html,
+    /// Two plain-text columns for the terminal.
+    SideBySide,
+    /// Moses parallel files: NAME.ar and NAME.en, line i ↔ line i.
+    Moses,
+}
+
+impl Format {
+    /// File name suffixes after `NAME.ar-en`; Moses writes two files.
+    pub fn suffixes(self, src: &str, tgt: &str) -> Vec<String> {
+        match self {
+            Format::Tmx => vec!["tmx".into()],
+            Format::Tsv => vec!["tsv".into()],
+            Format::Jsonl => vec!["jsonl".into()],
+            Format::Html => vec!["html".into()],
+            Format::SideBySide => vec!["txt".into()],
+            Format::Moses => vec![src.to_string(), tgt.to_string()],
+        }
+    }
+
+    /// The format a file name asks for, by its extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "tmx" => Some(Format::Tmx),
+            "tsv" | "tab" => Some(Format::Tsv),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "html" | "htm" => Some(Format::Html),
+            "txt" => Some(Format::SideBySide),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Tmx => "tmx",
+            Format::Tsv => "tsv",
+            Format::Jsonl => "jsonl",
+            Format::Html => "html",
+            Format::SideBySide => "side-by-side",
+            Format::Moses => "moses",
+        }
+    }
+}
+
+/// Options the writers share.
+#[derive(Clone, Debug, Default)]
+pub struct WriterOptions {
+    pub tmx: TmxOptions,
+}
+
+/// Builds the writers for one format (Moses gives two: source side, then target side).
+pub fn writers_for(format: Format, options: &WriterOptions) -> Vec<Box<dyn Writer>> {
+    match format {
+        Format::Tmx => vec![Box::new(TmxWriter::new(options.tmx.clone()))],
+        Format::Tsv => vec![Box::new(TsvWriter)],
+        Format::Jsonl => vec![Box::new(JsonlWriter::default())],
+        Format::Html => vec![Box::new(HtmlWriter::default())],
+        Format::SideBySide => vec![Box::new(SideBySideWriter::default())],
+        Format::Moses => {
+            vec![Box::new(MosesWriter::new(MosesSide::Source)), Box::new(MosesWriter::new(MosesSide::Target))]
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("cannot write to {dir}: the directory does not exist")]
+    NoDirectory { dir: String },
+    #[error("cannot write {path}: it is a directory")]
+    IsDirectory { path: String },
+}
+
+impl OutputError {
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, OutputError::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Where one output goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destination {
+    File(PathBuf),
+    Stdout,
+}
+
+impl Destination {
+    fn name(&self) -> String {
+        match self {
+            Destination::File(p) => p.display().to_string(),
+            Destination::Stdout => "<stdout>".to_string(),
+        }
+    }
+}
+
+enum Sink {
+    Temp { file: BufWriter<tempfile::NamedTempFile>, dest: PathBuf },
+    Stdout(BufWriter<io::Stdout>),
+}
+
+impl Sink {
+    fn out(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Temp { file, .. } => file,
+            Sink::Stdout(s) => s,
+        }
+    }
+}
+
+struct Open {
+    name: String,
+    sink: Sink,
+    writer: Box<dyn Writer>,
+}
+
+/// A set of outputs being written. Dropping it without `finish` removes the temporary files.
+pub struct Outputs {
+    open: Vec<Open>,
+}
+
+impl Outputs {
+    /// Opens every output (temporary files are created now, so an unwritable directory is
+    /// reported before any translation work).
+    pub fn create(plan: Vec<(Destination, Box<dyn Writer>)>, meta: &Meta) -> Result<Outputs, OutputError> {
+        let mut open = Vec::with_capacity(plan.len());
+        for (dest, writer) in plan {
+            let name = dest.name();
+            let sink = match dest {
+                Destination::Stdout => Sink::Stdout(BufWriter::new(io::stdout())),
+                Destination::File(path) => {
+                    if path.is_dir() {
+                        return Err(OutputError::IsDirectory { path: name });
+                    }
+                    let dir = match path.parent() {
+                        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                        _ => PathBuf::from("."),
+                    };
+                    if !dir.is_dir() {
+                        return Err(OutputError::NoDirectory { dir: dir.display().to_string() });
+                    }
+                    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let tmp = tempfile::Builder::new()
+                        .prefix(&format!(".{file_name}."))
+                        .suffix(".tmp")
+                        .permissions(readable_by_all())
+                        .tempfile_in(&dir)
+                        .map_err(|source| OutputError::Io { path: name.clone(), source })?;
+                    Sink::Temp { file: BufWriter::with_capacity(256 * 1024, tmp), dest: path }
+                }
+            };
+            open.push(Open { name, sink, writer });
+        }
+        let mut outputs = Outputs { open };
+        for o in &mut outputs.open {
+            o.writer.begin(meta, o.sink.out()).map_err(|source| OutputError::Io { path: o.name.clone(), source })?;
+        }
+        Ok(outputs)
+    }
+
+    pub fn write(&mut self, part: &Aligned) -> Result<(), OutputError> {
+        for o in &mut self.open {
+            o.writer.write(part, o.sink.out()).map_err(|source| OutputError::Io { path: o.name.clone(), source })?;
+        }
+        Ok(())
+    }
+
+    /// Finishes every output and moves the files into place. Returns the paths written.
+    pub fn finish(self) -> Result<Vec<PathBuf>, OutputError> {
+        let mut done = Vec::new();
+        let mut staged = Vec::new();
+        for mut o in self.open {
+            let err = |source| OutputError::Io { path: o.name.clone(), source };
+            o.writer.finish(o.sink.out()).map_err(err)?;
+            match o.sink {
+                Sink::Stdout(mut s) => s.flush().map_err(err)?,
+                Sink::Temp { file, dest } => {
+                    let tmp = file.into_inner().map_err(|e| err(e.into_error()))?;
+                    tmp.as_file().sync_all().map_err(err)?;
+                    staged.push((tmp, dest, o.name));
+                }
+            }
+        }
+        // Rename only after every format was written completely.
+        for (tmp, dest, name) in staged {
+            tmp.persist(&dest).map_err(|e| OutputError::Io { path: name, source: e.error })?;
+            done.push(dest);
+        }
+        Ok(done)
+    }
+}
+
+/// Outputs are ordinary files (0666 before the umask), not the 0600 of a temporary file.
+#[cfg(unix)]
+fn readable_by_all() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(0o666)
+}
+
+#[cfg(not(unix))]
+fn readable_by_all() -> fs::Permissions {
+    fs::metadata(".").map(|m| m.permissions()).unwrap_or_else(|_| unreachable!("the current directory exists"))
+}
+
+/// `article.ar.txt` → `article`: the input's name without its extension and language suffix.
+pub fn stem(input: &Path, src_lang: &str) -> String {
+    let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let mut stem = name.as_str();
+    if let Some(dot) = stem.rfind('.') {
+        if dot > 0 && stem.len() - dot <= 6 {
+            stem = &stem[..dot];
+        }
+    }
+    for suffix in [format!(".{src_lang}"), ".ar".to_string(), ".arb".to_string()] {
+        if let Some(s) = stem.strip_suffix(suffix.as_str()) {
+            if !s.is_empty() {
+                stem = s;
+                break;
+            }
+        }
+    }
+    stem.to_string()
+}
+
+/// The files `format` writes for `stem` in `dir`: `dir/stem.ar-en.tmx`.
+pub fn paths_for(dir: &Path, stem: &str, format: Format, src: &str, tgt: &str) -> Vec<PathBuf> {
+    format.suffixes(src, tgt).into_iter().map(|ext| dir.join(format!("{stem}.{src}-{tgt}.{ext}"))).collect()
+}
+
+/// Removes a file if it exists (used to clean stale temporaries); errors are not interesting.
+pub fn remove_quietly(path: &Path) {
+    let _ = fs::remove_file(path);
+}
+
+#[cfg(test)]
+pub(crate) mod test_data {
+    use crate::bead::{Aligned, Bead, Flags, Meta, Paragraph, Sentence};
+
+    pub fn meta() -> Meta {
+        Meta {
+            input: "article.ar.txt".into(),
+            src_lang: "ar".into(),
+            tgt_lang: "en".into(),
+            model: Some("opus-mt-ar-en".into()),
+            created: time::macros::datetime!(2026-11-29 10:20:30 UTC),
+        }
+    }
+
+    fn s(id: usize, text: &str, paragraph: usize, span: Option<std::ops::Range<usize>>) -> Sentence {
+        Sentence {
+            id,
+            text: text.into(),
+            paragraph,
+            span: span.clone(),
+            line: if span.is_some() { paragraph + 1 } else { 0 },
+        }
+    }
+
+    /// A small document with the awkward cases: markup characters, a tab, a 2-1 bead, a 1-0
+    /// bead, flags, and a character XML forbids.
+    pub fn aligned() -> Aligned {
+        Aligned {
+            paragraphs: vec![
+                Paragraph { index: 0, text: "x".into(), start: 0, line: 1, line_starts: vec![0] },
+                Paragraph { index: 1, text: "y".into(), start: 10, line: 2, line_starts: vec![10] },
+            ],
+            source: vec![
+                s(0, "قال <b>\"مرحبا\"</b> & وداعا.", 0, Some(0..40)),
+                s(1, "الجملة\tالثانية.", 0, Some(41..70)),
+                s(2, "ثالثة.", 1, Some(72..84)),
+                s(3, "رابعة\u{1}.", 1, Some(85..97)),
+            ],
+            target: vec![
+                s(0, "He said <b>\"hello\"</b> & goodbye.", 0, None),
+                s(1, "The second and third sentence.", 1, None),
+            ],
+            beads: vec![
+                Bead { src: 0..1, tgt: 0..1, score: 0.75, flags: Flags::NONE },
+                Bead { src: 1..3, tgt: 1..2, score: 0.5, flags: Flags::NOT_ONE_TO_ONE },
+                Bead { src: 3..4, tgt: 2..2, score: 0.0, flags: Flags::NOT_ONE_TO_ONE | Flags::LOW_SCORE },
+            ],
+        }
+    }
+
+    /// Runs a writer over the test document, in two parts to exercise streaming.
+    pub fn render(writer: &mut dyn super::Writer) -> String {
+        let mut out = Vec::new();
+        writer.begin(&meta(), &mut out).unwrap();
+        writer.write(&aligned(), &mut out).unwrap();
+        writer.write(&Aligned::default(), &mut out).unwrap();
+        writer.finish(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_drop_extension_and_language() {
+        assert_eq!(stem(Path::new("dir/article.ar.txt"), "ar"), "article");
+        assert_eq!(stem(Path::new("article.txt"), "ar"), "article");
+        assert_eq!(stem(Path::new("report"), "ar"), "report");
+        assert_eq!(stem(Path::new("v1.2.ar.txt"), "ar"), "v1.2");
+        assert_eq!(
+            paths_for(Path::new("out"), "a", Format::Moses, "ar", "en"),
+            vec![PathBuf::from("out/a.ar-en.ar"), PathBuf::from("out/a.ar-en.en")]
+        );
+    }
+
+    #[test]
+    fn failed_output_leaves_no_file_and_finished_output_is_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("a.ar-en.tsv");
+        let plan = |d: &Path| vec![(Destination::File(d.to_path_buf()), Box::new(TsvWriter) as Box<dyn Writer>)];
+        {
+            let mut outputs = Outputs::create(plan(&dest), &test_data::meta()).unwrap();
+            outputs.write(&test_data::aligned()).unwrap();
+            // Dropped without finish: as if an error happened later.
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no file, not even a temporary");
+        let mut outputs = Outputs::create(plan(&dest), &test_data::meta()).unwrap();
+        outputs.write(&test_data::aligned()).unwrap();
+        assert_eq!(outputs.finish().unwrap(), vec![dest.clone()]);
+        assert_eq!(fs::read_to_string(&dest).unwrap().lines().count(), 4);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn missing_directory_is_reported_before_writing() {
+        let err = Outputs::create(
+            vec![(Destination::File(PathBuf::from("/nonexistent-dir/x.tmx")), Box::new(TsvWriter) as Box<dyn Writer>)],
+            &test_data::meta(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.to_string(), "cannot write to /nonexistent-dir: the directory does not exist");
+    }
+}

@@ -1,0 +1,357 @@
+//! The CTranslate2 engine, through ct2rs.
+//!
+//! Tokenization is ours (SentencePiece via the `sentencepiece` crate), so each family's special
+//! tokens are handled explicitly: `</s>` is appended exactly once (unless the model's
+//! config.json says CTranslate2 adds it), prefixes are added and stripped. Inputs are sorted by
+//! length and cut into batches so that padding is small; inputs longer than the model accepts
+//! are split at clause boundaries and translated in pieces rather than truncated.
+
+use std::path::Path;
+
+use ct2rs::sys::{self, ComputeType, Device};
+use sentencepiece::SentencePieceProcessor;
+
+use super::model::{Family, ModelDir, ModelError};
+use super::{TranslateError, Translation, Translator};
+use crate::bead::Flags;
+
+/// How to run the engine. Defaults follow what is fastest on CPU for sentence-level MT.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    pub beam: usize,
+    /// Sentences per batch, or tokens per batch when `batch_tokens` is true.
+    pub batch_size: usize,
+    pub batch_tokens: bool,
+    /// Inputs with more tokens than this are split before translation.
+    pub max_input_tokens: usize,
+    pub max_output_tokens: usize,
+    /// Threads for the engine; 0 means one per physical core.
+    pub threads: usize,
+    pub compute_type: ComputeType,
+    pub device: Device,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            beam: 4,
+            batch_size: 32,
+            batch_tokens: false,
+            max_input_tokens: 256,
+            max_output_tokens: 256,
+            threads: 0,
+            compute_type: ComputeType::AUTO,
+            device: Device::CPU,
+        }
+    }
+}
+
+/// Parses `--compute-type`.
+pub fn parse_compute_type(s: &str) -> Option<ComputeType> {
+    Some(match s {
+        "auto" => ComputeType::AUTO,
+        "default" => ComputeType::DEFAULT,
+        "int8" => ComputeType::INT8,
+        "int8_float32" => ComputeType::INT8_FLOAT32,
+        "int8_float16" => ComputeType::INT8_FLOAT16,
+        "int8_bfloat16" => ComputeType::INT8_BFLOAT16,
+        "int16" => ComputeType::INT16,
+        "float32" => ComputeType::FLOAT32,
+        "float16" => ComputeType::FLOAT16,
+        "bfloat16" => ComputeType::BFLOAT16,
+        _ => return None,
+    })
+}
+
+/// The model's own tokenizers.
+enum Tokenizer {
+    SentencePiece { source: SentencePieceProcessor, target: SentencePieceProcessor, append_eos: Option<String> },
+    Whitespace,
+}
+
+impl Tokenizer {
+    fn load(model: &ModelDir) -> Result<Tokenizer, ModelError> {
+        let open = |file: &str| {
+            let path = model.path.join(file);
+            SentencePieceProcessor::open(&path)
+                .map_err(|e| ModelError::Tokenizer { path: path.display().to_string(), reason: e.to_string() })
+        };
+        match model.family {
+            Family::OpusMt => Ok(Tokenizer::SentencePiece {
+                source: open("source.spm")?,
+                target: open("target.spm")?,
+                // Marian models need </s> after the source; CTranslate2 adds it itself only when
+                // config.json says add_source_eos, and then it must not be added twice.
+                append_eos: (!model.config.add_source_eos)
+                    .then(|| model.config.eos_token.clone().unwrap_or_else(|| "</s>".to_string())),
+            }),
+            Family::Whitespace => Ok(Tokenizer::Whitespace),
+        }
+    }
+
+    fn encode(&self, text: &str) -> Result<Vec<String>, String> {
+        match self {
+            Tokenizer::SentencePiece { source, append_eos, .. } => {
+                let mut pieces: Vec<String> =
+                    source.encode(text).map_err(|e| e.to_string())?.into_iter().map(|p| p.piece).collect();
+                if let Some(eos) = append_eos {
+                    pieces.push(eos.clone());
+                }
+                Ok(pieces)
+            }
+            Tokenizer::Whitespace => Ok(text.split_whitespace().map(String::from).collect()),
+        }
+    }
+
+    /// Tokens the source adds besides the text's own pieces.
+    fn overhead(&self) -> usize {
+        match self {
+            Tokenizer::SentencePiece { append_eos, .. } => usize::from(append_eos.is_some()),
+            Tokenizer::Whitespace => 0,
+        }
+    }
+
+    fn decode(&self, pieces: &[String]) -> Result<String, String> {
+        match self {
+            Tokenizer::SentencePiece { target, .. } => target.decode_pieces(pieces).map_err(|e| e.to_string()),
+            Tokenizer::Whitespace => Ok(pieces.join(" ")),
+        }
+    }
+}
+
+/// A loaded CTranslate2 model with its tokenizers.
+pub struct Ct2Translator {
+    model: ModelDir,
+    engine: sys::Translator,
+    tokenizer: Tokenizer,
+    options: EngineOptions,
+}
+
+impl Ct2Translator {
+    pub fn load(model: ModelDir, options: EngineOptions) -> Result<Ct2Translator, ModelError> {
+        let tokenizer = Tokenizer::load(&model)?;
+        let threads = if options.threads == 0 { num_cpus::get_physical() } else { options.threads };
+        let config = sys::Config {
+            device: options.device,
+            compute_type: options.compute_type,
+            num_threads_per_replica: threads,
+            ..Default::default()
+        };
+        sys::set_log_level(sys::LogLevel::Error);
+        let engine = sys::Translator::new(&model.path, &config).map_err(|e| ModelError::Load {
+            dir: model.path.display().to_string(),
+            reason: one_line(&e.to_string()),
+        })?;
+        Ok(Ct2Translator { model, engine, tokenizer, options })
+    }
+
+    pub fn model(&self) -> &ModelDir {
+        &self.model
+    }
+
+    fn options(&self) -> sys::TranslationOptions<String, String> {
+        sys::TranslationOptions {
+            beam_size: self.options.beam.max(1),
+            max_input_length: 0, // we split long inputs ourselves; never truncate silently
+            max_decoding_length: self.options.max_output_tokens,
+            return_scores: true,
+            ..Default::default()
+        }
+    }
+
+    /// Cuts tokenized inputs into pieces the model accepts. Returns the pieces and, for each
+    /// input, how many consecutive pieces it became.
+    fn fit(&self, inputs: &[&str]) -> Result<(Vec<Vec<String>>, Vec<usize>), TranslateError> {
+        let limit = self.options.max_input_tokens.max(8);
+        let mut pieces = Vec::with_capacity(inputs.len());
+        let mut counts = Vec::with_capacity(inputs.len());
+        for text in inputs {
+            let tokens = self.tokenizer.encode(text).map_err(TranslateError::Engine)?;
+            if tokens.len() <= limit {
+                pieces.push(tokens);
+                counts.push(1);
+                continue;
+            }
+            let mut n = 0;
+            for part in
+                split_to_fit(text, &|s: &str| self.tokenizer.encode(s).map(|t| t.len()).unwrap_or(usize::MAX), limit)
+            {
+                let mut tokens = self.tokenizer.encode(part).map_err(TranslateError::Engine)?;
+                if tokens.len() > limit {
+                    // A run of text with no place to cut: cut the tokens themselves.
+                    let eos = self.tokenizer.overhead();
+                    let body: Vec<String> = tokens.drain(..tokens.len() - eos).collect();
+                    for chunk in body.chunks(limit - eos) {
+                        let mut c = chunk.to_vec();
+                        c.extend(tokens.iter().cloned());
+                        pieces.push(c);
+                        n += 1;
+                    }
+                } else {
+                    pieces.push(tokens);
+                    n += 1;
+                }
+            }
+            counts.push(n);
+        }
+        Ok((pieces, counts))
+    }
+
+    /// Runs the engine over tokenized inputs, in length-sorted batches.
+    fn run(&self, pieces: &[Vec<String>], progress: &dyn Fn(usize)) -> Result<Vec<(String, f32)>, TranslateError> {
+        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        order.sort_by_key(|&i| pieces[i].len());
+        let options = self.options();
+        let mut out: Vec<Option<(String, f32)>> = vec![None; pieces.len()];
+        let mut done = 0;
+        let mut start = 0;
+        while start < order.len() {
+            let mut end = start;
+            let mut tokens = 0;
+            while end < order.len() {
+                let len = pieces[order[end]].len();
+                let fits = if self.options.batch_tokens {
+                    // Padded size of the batch if this input joins (sorted, so it is the longest).
+                    (end - start + 1) * len <= self.options.batch_size.max(len)
+                } else {
+                    end - start < self.options.batch_size.max(1)
+                };
+                if !fits {
+                    break;
+                }
+                tokens += len;
+                end += 1;
+            }
+            let _ = tokens;
+            let batch: Vec<Vec<String>> = order[start..end].iter().map(|&i| pieces[i].clone()).collect();
+            let results = self
+                .engine
+                .translate_batch(&batch, &options, None)
+                .map_err(|e| TranslateError::Engine(one_line(&e.to_string())))?;
+            for (k, result) in results.into_iter().enumerate() {
+                let tokens = result.hypotheses.into_iter().next().unwrap_or_default();
+                let text = self.tokenizer.decode(&tokens).map_err(TranslateError::Engine)?;
+                let score = result.scores.first().map_or(0.0, |s| s.exp().clamp(0.0, 1.0));
+                out[order[start + k]] = Some((text, score));
+            }
+            done += end - start;
+            progress(done);
+            start = end;
+        }
+        out.into_iter()
+            .map(|o| o.ok_or_else(|| TranslateError::Engine("the model returned fewer results than inputs".into())))
+            .collect()
+    }
+}
+
+impl Translator for Ct2Translator {
+    fn translate(&self, inputs: &[&str], progress: &dyn Fn(usize)) -> Result<Vec<Translation>, TranslateError> {
+        let (pieces, counts) = self.fit(inputs)?;
+        // Progress is in input sentences; pieces map back through `counts`.
+        let piece_to_input: Vec<usize> =
+            counts.iter().enumerate().flat_map(|(i, &n)| std::iter::repeat_n(i, n)).collect();
+        let results = self.run(&pieces, &|done_pieces| {
+            let done = if done_pieces == 0 { 0 } else { piece_to_input[done_pieces - 1] + 1 };
+            progress(done.min(inputs.len()));
+        })?;
+        let mut out = Vec::with_capacity(inputs.len());
+        let mut next = 0;
+        for &n in &counts {
+            let parts = &results[next..next + n];
+            next += n;
+            let text = parts.iter().map(|(t, _)| t.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+            // The joined translation is as sure as its weakest piece.
+            let score = parts.iter().map(|(_, s)| *s).fold(1.0f32, f32::min);
+            let flags = if n > 1 { Flags::SPLIT_FOR_MODEL } else { Flags::NONE };
+            out.push(Translation { text, score: if n == 0 { 0.0 } else { score }, flags });
+        }
+        Ok(out)
+    }
+
+    fn name(&self) -> String {
+        self.model.name()
+    }
+}
+
+/// Splits `text` into consecutive parts whose `measure` is at most `limit`, cutting after clause
+/// punctuation (، ؛ : ; , -) where possible, else at spaces. Parts concatenate to `text`.
+pub fn split_to_fit<'a>(text: &'a str, measure: &dyn Fn(&str) -> usize, limit: usize) -> Vec<&'a str> {
+    if measure(text) <= limit {
+        return vec![text];
+    }
+    // Candidate cut points: after clause punctuation followed by a space; else after any space.
+    let clause: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| {
+            matches!(c, '،' | '؛' | ':' | ';' | ',' | '-' | '–' | '—')
+                && text[i + c.len_utf8()..].starts_with(char::is_whitespace)
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .collect();
+    let spaces: Vec<usize> = text.char_indices().filter(|(_, c)| c.is_whitespace()).map(|(i, _)| i).collect();
+    let cuts = if clause.is_empty() { &spaces } else { &clause };
+    // Cut at the candidate closest to the middle, then recurse on both halves.
+    let mid = text.len() / 2;
+    let Some(&cut) = cuts.iter().filter(|&&c| c > 0 && c < text.len()).min_by_key(|&&c| c.abs_diff(mid)) else {
+        if cuts.as_ptr() == clause.as_ptr() && !spaces.is_empty() {
+            return split_at_spaces(text, measure, limit, &spaces);
+        }
+        return vec![text];
+    };
+    let (a, b) = text.split_at(cut);
+    let mut out = split_to_fit(a, measure, limit);
+    out.extend(split_to_fit(b, measure, limit));
+    out
+}
+
+fn split_at_spaces<'a>(text: &'a str, measure: &dyn Fn(&str) -> usize, limit: usize, spaces: &[usize]) -> Vec<&'a str> {
+    let mid = text.len() / 2;
+    match spaces.iter().filter(|&&c| c > 0 && c < text.len()).min_by_key(|&&c| c.abs_diff(mid)) {
+        Some(&cut) => {
+            let (a, b) = text.split_at(cut);
+            let mut out = split_to_fit(a, measure, limit);
+            out.extend(split_to_fit(b, measure, limit));
+            out
+        }
+        None => vec![text],
+    }
+}
+
+/// CTranslate2 errors can span lines; users get one.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when `dir` holds a model this engine can load (used by `info`).
+pub fn is_model_dir(dir: &Path) -> bool {
+    dir.join("model.bin").is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_split_at_clauses_and_nothing_is_lost() {
+        let text = "الجزء الأول من الجملة، والجزء الثاني منها؛ والجزء الثالث: والأخير هنا";
+        let words = |s: &str| s.split_whitespace().count();
+        let parts = split_to_fit(text, &words, 4);
+        assert!(parts.len() >= 3, "{parts:?}");
+        assert_eq!(parts.concat(), text);
+        for p in &parts {
+            assert!(words(p) <= 4, "{p}");
+        }
+    }
+
+    #[test]
+    fn text_without_cut_points_comes_back_whole() {
+        let parts = split_to_fit("abcdefgh", &|s: &str| s.len(), 3);
+        assert_eq!(parts, vec!["abcdefgh"]);
+    }
+
+    #[test]
+    fn compute_types_parse() {
+        assert_eq!(parse_compute_type("int8"), Some(ComputeType::INT8));
+        assert_eq!(parse_compute_type("bogus"), None);
+    }
+}

@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The generated tiny OPUS-MT-layout model (random weights).
+pub fn tiny_model() -> PathBuf {
+    root().join("tests/fixtures/models/opus-mt-ar-en-tiny")
+}
+
+pub fn sample() -> PathBuf {
+    root().join("corpora/samples/bbc-russia-north-korea.ar.txt")
+}
+
+/// `../shared`, when this checkout has it.
+pub fn shared() -> Option<PathBuf> {
+    let p = root().join("../shared");
+    p.is_dir().then_some(p)
+}
+
+/// Runs `align` with arguments; the model flags keep outputs short so tests stay fast.
+pub fn align(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_align"))
+        .args(args)
+        .env_remove("NAZIR_MODEL")
+        .output()
+        .expect("the align binary runs")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Validates a TMX file against the TMX 1.4b DTD with xmllint (libxml2-utils).
+pub fn assert_valid_tmx(path: &Path) {
+    let dtd = shared().map(|s| s.join("schemas/tmx14.dtd")).filter(|p| p.exists());
+    let Some(dtd) = dtd else {
+        eprintln!("skipping DTD validation: ../shared/schemas/tmx14.dtd is absent");
+        return;
+    };
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--dtdvalid"])
+        .arg(&dtd)
+        .arg(path)
+        .output()
+        .expect("xmllint is installed (Debian package libxml2-utils; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "{} is not valid TMX 1.4b:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,7 @@
+//! Integration tests: one binary, so CTranslate2 is linked once.
+
+mod common;
+
+mod bad_input;
+mod pipeline;
+mod shared_model;
