@@ -44,6 +44,11 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Show what a model directory holds: family, languages, vocabulary, size.
     Info(InfoArgs),
+    /// Download, list, check and remove models (`align models pull opus-mt-ar-en`).
+    Models(ModelsArgs),
+    /// Show the settings in force (config file, model, models directory, mirror) and where each
+    /// came from.
+    Config(ConfigArgs),
 }
 
 #[derive(Debug, Args)]
@@ -63,9 +68,17 @@ pub struct AlignArgs {
     #[arg(long, value_name = "LANG", default_value = "ar")]
     pub from: String,
 
-    /// CTranslate2 model directory (OPUS-MT/Marian layout: model.bin, source.spm, target.spm).
-    #[arg(short, long, value_name = "DIR", env = "NAZIR_MODEL")]
+    /// The model: a CTranslate2 model directory, or a catalogue name (`align models list`).
+    ///
+    /// Default: `model` in the config file, else the catalogue's default for the language pair
+    /// (opus-mt-ar-en for ar→en), downloaded once on first use into the models directory.
+    #[arg(short, long, value_name = "NAME|DIR", env = "NAZIR_MODEL")]
     pub model: Option<PathBuf>,
+
+    /// Where downloaded models are stored (default: the platform data directory,
+    /// ~/.local/share/nazir/models on Linux, or `models_dir` in the config file).
+    #[arg(long, value_name = "DIR", env = "NAZIR_MODELS_DIR")]
+    pub models_dir: Option<PathBuf>,
 
     /// Output formats, comma-separated.
     ///
@@ -198,6 +211,77 @@ pub struct InfoArgs {
     pub load: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    #[command(subcommand)]
+    pub command: ModelsCommand,
+    /// Where downloaded models are stored (default: the platform data directory,
+    /// ~/.local/share/nazir/models on Linux, or `models_dir` in the config file).
+    #[arg(long, value_name = "DIR", env = "NAZIR_MODELS_DIR", global = true)]
+    pub models_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Installed models (where, size) and what the catalogue offers.
+    List,
+    /// Download a catalogue model, verify its checksums and install it.
+    Pull(PullArgs),
+    /// Describe a catalogue model or a model directory.
+    Info {
+        /// A catalogue name or a model directory.
+        #[arg(value_name = "NAME|DIR")]
+        target: String,
+    },
+    /// Check a model: required files, checksums, and that CTranslate2 loads it.
+    Verify {
+        /// An installed model's name or a model directory.
+        #[arg(value_name = "NAME|DIR")]
+        target: String,
+    },
+    /// Delete an installed model (and any partial download of it).
+    Remove {
+        /// The installed model's name (`align models list`).
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// The catalogue name (`align models list`).
+    pub name: String,
+    /// A branch, tag or commit of the hub repository instead of the catalogue's.
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+    /// An internal mirror: Hugging Face layout for hub models ({URL}/{repo}/resolve/{rev}/{file},
+    /// as HF_ENDPOINT), {URL}/{file name} for URL models.
+    #[arg(long, value_name = "URL")]
+    pub mirror: Option<String>,
+    /// Download again even when the model is installed.
+    #[arg(long)]
+    pub force: bool,
+    /// No notes or progress bar on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print each setting in force and where it came from (flag, environment, config file,
+    /// default).
+    Show {
+        /// Print a commented example config file instead.
+        #[arg(long)]
+        example: bool,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +300,18 @@ mod tests {
         let cli = Cli::try_parse_from(["align", "segment", "in.txt"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Segment(_))));
         assert!(Cli::try_parse_from(["align"]).is_err(), "an input is required");
+    }
+
+    #[test]
+    fn models_and_config_subcommands_parse() {
+        let cli = Cli::try_parse_from(["align", "models", "pull", "opus-mt-ar-en", "--revision", "abc", "--mirror", "http://m"]).unwrap();
+        let Some(Command::Models(m)) = cli.command else { panic!("models subcommand") };
+        assert!(matches!(m.command, ModelsCommand::Pull(PullArgs { ref name, revision: Some(_), mirror: Some(_), .. }) if name == "opus-mt-ar-en"));
+        let cli = Cli::try_parse_from(["align", "models", "list", "--models-dir", "/tmp/m"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Models(ModelsArgs { models_dir: Some(_), .. }))));
+        assert!(matches!(Cli::try_parse_from(["align", "config", "show"]).unwrap().command, Some(Command::Config(_))));
+        // Without --model the main command still parses: the model is resolved later.
+        let cli = Cli::try_parse_from(["align", "in.txt", "--to", "en"]).unwrap();
+        assert!(cli.align.model.is_none());
     }
 }

@@ -11,15 +11,19 @@ use crate::translate::model::Family;
 use crate::translate::{Ct2Translator, ModelDir};
 use crate::{translate_document, Error};
 
+pub use crate::models::commands::{config, models};
+
 /// The main job: translate and align one document.
 pub fn align(args: &AlignArgs) -> Result<(), Error> {
     let job = Job::from_args(args)?;
     let mut engine = args.engine.options()?;
-    let model_path = args.model.clone().ok_or_else(|| {
-        Error::Config(crate::config::ConfigError::Usage(
-            "no model given: use --model DIR or set NAZIR_MODEL (docs/models.md explains how to get one)".into(),
-        ))
+    // --model NAME|DIR, else the config file's model, else the catalogue default (fetched once).
+    let store = crate::models::Options::resolve(&crate::models::Overrides {
+        models_dir: args.models_dir.clone(),
+        mirror: None,
+        quiet: args.quiet,
     })?;
+    let model_path = store.model_for_run(args.model.as_deref(), &job.src_lang, &job.tgt_lang)?;
     let model = ModelDir::detect(&model_path)?;
     model.check_pair(&job.src_lang, &job.tgt_lang)?;
     if engine.max_input_tokens == 0 {

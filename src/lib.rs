@@ -9,6 +9,7 @@ pub mod bead;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod models;
 pub mod output;
 pub mod progress;
 pub mod read;
@@ -37,6 +38,8 @@ pub enum Error {
     Translate(#[from] translate::TranslateError),
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Models(#[from] models::ModelsError),
     #[error("{0}: no text to align (the input is empty or only whitespace)")]
     EmptyInput(String),
     #[error("interrupted")]
