@@ -304,9 +304,21 @@ mod tests {
 
     #[test]
     fn models_and_config_subcommands_parse() {
-        let cli = Cli::try_parse_from(["align", "models", "pull", "opus-mt-ar-en", "--revision", "abc", "--mirror", "http://m"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "align",
+            "models",
+            "pull",
+            "opus-mt-ar-en",
+            "--revision",
+            "abc",
+            "--mirror",
+            "http://m",
+        ])
+        .unwrap();
         let Some(Command::Models(m)) = cli.command else { panic!("models subcommand") };
-        assert!(matches!(m.command, ModelsCommand::Pull(PullArgs { ref name, revision: Some(_), mirror: Some(_), .. }) if name == "opus-mt-ar-en"));
+        assert!(
+            matches!(m.command, ModelsCommand::Pull(PullArgs { ref name, revision: Some(_), mirror: Some(_), .. }) if name == "opus-mt-ar-en")
+        );
         let cli = Cli::try_parse_from(["align", "models", "list", "--models-dir", "/tmp/m"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Models(ModelsArgs { models_dir: Some(_), .. }))));
         assert!(matches!(Cli::try_parse_from(["align", "config", "show"]).unwrap().command, Some(Command::Config(_))));

@@ -127,8 +127,14 @@ impl Entry {
     }
 
     fn check(&self, origin: &str) -> Result<(), ModelsError> {
-        let bad = |why: String| ModelsError::Catalogue { origin: origin.to_string(), reason: format!("model {:?}: {why}", self.name) };
-        if self.name.is_empty() || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || self.name.starts_with('.') {
+        let bad = |why: String| ModelsError::Catalogue {
+            origin: origin.to_string(),
+            reason: format!("model {:?}: {why}", self.name),
+        };
+        if self.name.is_empty()
+            || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            || self.name.starts_with('.')
+        {
             return Err(bad("a name is letters, digits, '-', '_' and '.', not starting with '.'".into()));
         }
         match (&self.hub, &self.url) {
@@ -156,20 +162,24 @@ impl Entry {
 impl Catalogue {
     /// Parses a catalogue and checks every entry.
     pub fn parse(text: &str, origin: &str) -> Result<Catalogue, ModelsError> {
-        let mut cat: Catalogue = toml::from_str(text).map_err(|e| ModelsError::Catalogue {
-            origin: origin.to_string(),
-            reason: one_line(&e.to_string()),
-        })?;
+        let mut cat: Catalogue = toml::from_str(text)
+            .map_err(|e| ModelsError::Catalogue { origin: origin.to_string(), reason: one_line(&e.to_string()) })?;
         cat.origin = origin.to_string();
         for (i, e) in cat.models.iter().enumerate() {
             e.check(origin)?;
             if cat.models[..i].iter().any(|o| o.name == e.name) {
-                return Err(ModelsError::Catalogue { origin: origin.into(), reason: format!("model {:?} appears twice", e.name) });
+                return Err(ModelsError::Catalogue {
+                    origin: origin.into(),
+                    reason: format!("model {:?} appears twice", e.name),
+                });
             }
         }
         if let Some(d) = &cat.default {
             if cat.get(d).is_none() {
-                return Err(ModelsError::Catalogue { origin: origin.into(), reason: format!("default {d:?} is not a model of the catalogue") });
+                return Err(ModelsError::Catalogue {
+                    origin: origin.into(),
+                    reason: format!("default {d:?} is not a model of the catalogue"),
+                });
             }
         }
         Ok(cat)
@@ -180,10 +190,8 @@ impl Catalogue {
         match path {
             None => Catalogue::parse(BUILTIN, "the built-in catalogue"),
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| ModelsError::Catalogue {
-                    origin: p.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| ModelsError::Catalogue { origin: p.display().to_string(), reason: e.to_string() })?;
                 Catalogue::parse(&text, &p.display().to_string())
             }
         }

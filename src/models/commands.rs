@@ -83,7 +83,10 @@ fn entry<'a>(opts: &'a Options, name: &str) -> Result<&'a Entry, Error> {
 fn pull(opts: &Options, name: &str, revision: Option<&str>, force: bool) -> Result<(), Error> {
     let e = entry(opts, name)?;
     if revision.is_some() && e.hub.is_none() {
-        return Err(crate::config::ConfigError::Usage(format!("--revision applies to hub models; {name} is downloaded from a URL")).into());
+        return Err(crate::config::ConfigError::Usage(format!(
+            "--revision applies to hub models; {name} is downloaded from a URL"
+        ))
+        .into());
     }
     if opts.is_installed(name) && !force {
         println!("{name} is already installed in {} (--force downloads it again)", opts.installed_dir(name).display());
@@ -104,7 +107,11 @@ fn target_dir(opts: &Options, target: &str) -> Result<PathBuf, Error> {
         return Ok(opts.installed_dir(target));
     }
     if opts.catalogue.get(target).is_some() {
-        return Err(super::ModelsError::NotInstalled { name: target.to_string(), dir: opts.models_dir.display().to_string() }.into());
+        return Err(super::ModelsError::NotInstalled {
+            name: target.to_string(),
+            dir: opts.models_dir.display().to_string(),
+        }
+        .into());
     }
     Err(entry(opts, target).err().unwrap_or_else(|| {
         super::ModelsError::NotInstalled { name: target.to_string(), dir: opts.models_dir.display().to_string() }.into()
@@ -141,7 +148,12 @@ fn info(opts: &Options, target: &str) -> Result<(), Error> {
     }
     let dir = target_dir(opts, target)?;
     if let Some(r) = Record::read(&dir) {
-        println!("downloaded:   {} from {}{}", r.downloaded, r.source, r.commit.map(|c| format!(" (commit {c})")).unwrap_or_default());
+        println!(
+            "downloaded:   {} from {}{}",
+            r.downloaded,
+            r.source,
+            r.commit.map(|c| format!(" (commit {c})")).unwrap_or_default()
+        );
     }
     crate::commands::info(&InfoArgs { model: dir, load: false })
 }
@@ -169,10 +181,17 @@ fn verify(opts: &Options, target: &str) -> Result<(), Error> {
             }
             let (bytes, sha) = hash_file(&path)?;
             let check = match (f.bytes, f.known_sha256()) {
-                (Some(b), _) if b != bytes => Check { ok: false, what: format!("{}: {bytes} bytes, the catalogue says {b}", f.path) },
-                (_, Some(s)) if s != sha => Check { ok: false, what: format!("{}: SHA-256 {sha}, the catalogue says {s}", f.path) },
+                (Some(b), _) if b != bytes => {
+                    Check { ok: false, what: format!("{}: {bytes} bytes, the catalogue says {b}", f.path) }
+                }
+                (_, Some(s)) if s != sha => {
+                    Check { ok: false, what: format!("{}: SHA-256 {sha}, the catalogue says {s}", f.path) }
+                }
                 (_, Some(_)) => Check { ok: true, what: format!("{}: SHA-256 matches the catalogue", f.path) },
-                _ => Check { ok: true, what: format!("{}: present ({}; no checksum in the catalogue)", f.path, human_bytes(bytes)) },
+                _ => Check {
+                    ok: true,
+                    what: format!("{}: present ({}; no checksum in the catalogue)", f.path, human_bytes(bytes)),
+                },
             };
             checks.push(check);
         }
@@ -183,27 +202,44 @@ fn verify(opts: &Options, target: &str) -> Result<(), Error> {
             for f in r.files.iter().filter(|f| !archive || f.checked == "unpacked") {
                 let path = dir.join(&f.path);
                 if !path.is_file() {
-                    checks.push(Check { ok: false, what: format!("{} is missing (it was downloaded on {})", f.path, r.downloaded) });
+                    checks.push(Check {
+                        ok: false,
+                        what: format!("{} is missing (it was downloaded on {})", f.path, r.downloaded),
+                    });
                     continue;
                 }
                 let (bytes, sha) = hash_file(&path)?;
                 checks.push(if sha == f.sha256 && bytes == f.bytes {
                     Check { ok: true, what: format!("{}: SHA-256 matches the download record", f.path) }
                 } else {
-                    Check { ok: false, what: format!("{}: changed since it was downloaded (SHA-256 {sha}, recorded {})", f.path, f.sha256) }
+                    Check {
+                        ok: false,
+                        what: format!(
+                            "{}: changed since it was downloaded (SHA-256 {sha}, recorded {})",
+                            f.path, f.sha256
+                        ),
+                    }
                 });
             }
         }
-        None => checks.push(Check { ok: true, what: format!("no download record ({RECORD_FILE}): checksums not compared") }),
+        None => {
+            checks.push(Check { ok: true, what: format!("no download record ({RECORD_FILE}): checksums not compared") })
+        }
     }
 
     // The model itself: family detection, then CTranslate2 loading it.
     match ModelDir::detect(&dir) {
         Ok(model) => {
-            checks.push(Check { ok: true, what: format!("family: {} ({} vocabulary entries)", model.family.name(), model.vocab_size) });
+            checks.push(Check {
+                ok: true,
+                what: format!("family: {} ({} vocabulary entries)", model.family.name(), model.vocab_size),
+            });
             let started = Instant::now();
             match Ct2Translator::load(model, Default::default()) {
-                Ok(_) => checks.push(Check { ok: true, what: format!("CTranslate2 loads it ({:.2}s)", started.elapsed().as_secs_f64()) }),
+                Ok(_) => checks.push(Check {
+                    ok: true,
+                    what: format!("CTranslate2 loads it ({:.2}s)", started.elapsed().as_secs_f64()),
+                }),
                 Err(e) => checks.push(Check { ok: false, what: e.to_string() }),
             }
         }
@@ -224,7 +260,8 @@ fn verify(opts: &Options, target: &str) -> Result<(), Error> {
 }
 
 fn remove(opts: &Options, name: &str) -> Result<(), Error> {
-    let not_removable = || super::ModelsError::NotRemovable { what: name.to_string(), dir: opts.models_dir.display().to_string() };
+    let not_removable =
+        || super::ModelsError::NotRemovable { what: name.to_string(), dir: opts.models_dir.display().to_string() };
     // Only a plain name inside the models directory: never a path the user typed by mistake.
     if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
         return Err(not_removable().into());
@@ -258,7 +295,9 @@ pub fn config(args: &ConfigArgs) -> Result<(), Error> {
             let opts = Options::resolve(&Overrides::default())?;
             let file = match &opts.config_path {
                 Some(p) if p.is_file() => format!("{} (read)", p.display()),
-                Some(p) => format!("{} (not present; `align config show --example` prints one to start from)", p.display()),
+                Some(p) => {
+                    format!("{} (not present; `align config show --example` prints one to start from)", p.display())
+                }
                 None => "none (no config directory on this platform; set NAZIR_CONFIG)".to_string(),
             };
             let model = match (std::env::var("NAZIR_MODEL").ok().filter(|v| !v.is_empty()), &opts.settings.model) {
@@ -277,7 +316,10 @@ pub fn config(args: &ConfigArgs) -> Result<(), Error> {
             println!("model:          {model}");
             println!("models dir:     {} ({})", opts.models_dir.display(), opts.models_dir_from);
             println!("hub endpoint:   {} ({})", opts.endpoint, opts.endpoint_from);
-            println!("URL mirror:     {}", opts.mirror.as_deref().unwrap_or("none (URL models come from their own address)"));
+            println!(
+                "URL mirror:     {}",
+                opts.mirror.as_deref().unwrap_or("none (URL models come from their own address)")
+            );
             println!("catalogue:      {} ({} models)", opts.catalogue.origin, opts.catalogue.models.len());
             println!("auto download:  {} ({})", if opts.auto_download { "yes" } else { "no" }, opts.auto_download_from);
             println!("timeouts:       connect {}s, read {}s", opts.net.connect.as_secs(), opts.net.read.as_secs());
@@ -289,10 +331,13 @@ pub fn config(args: &ConfigArgs) -> Result<(), Error> {
 
 /// The proxy variables in force, with any user:password hidden.
 fn proxy_text() -> String {
-    let vars = ["ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "all_proxy", "https_proxy", "http_proxy", "no_proxy"];
+    let vars =
+        ["ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "all_proxy", "https_proxy", "http_proxy", "no_proxy"];
     let set: Vec<String> = vars
         .iter()
-        .filter_map(|v| std::env::var(v).ok().filter(|x| !x.is_empty()).map(|x| format!("{v}={}", hide_credentials(&x))))
+        .filter_map(|v| {
+            std::env::var(v).ok().filter(|x| !x.is_empty()).map(|x| format!("{v}={}", hide_credentials(&x)))
+        })
         .collect();
     if set.is_empty() {
         "none (ALL_PROXY, HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read)".to_string()

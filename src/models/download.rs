@@ -79,7 +79,13 @@ impl Client {
 
     /// Downloads `url` to `dest`, through `dest.part` (resumed when present). `progress` gets
     /// (bytes so far, total when known).
-    pub fn fetch(&self, url: &str, dest: &Path, expect: &Expect, progress: &dyn Fn(u64, Option<u64>)) -> Result<Fetched, ModelsError> {
+    pub fn fetch(
+        &self,
+        url: &str,
+        dest: &Path,
+        expect: &Expect,
+        progress: &dyn Fn(u64, Option<u64>),
+    ) -> Result<Fetched, ModelsError> {
         let part = part_path(dest);
         let mut fetched = Fetched::default();
         let mut last_cut = String::new();
@@ -175,7 +181,12 @@ impl Client {
 
     /// A GET that follows up to 10 redirects itself, re-sending `Range`, and notes the hub's
     /// headers from whichever hop carries them.
-    fn get(&self, url: &str, from: Option<u64>, fetched: &mut Fetched) -> Result<ureq::http::Response<ureq::Body>, ModelsError> {
+    fn get(
+        &self,
+        url: &str,
+        from: Option<u64>,
+        fetched: &mut Fetched,
+    ) -> Result<ureq::http::Response<ureq::Body>, ModelsError> {
         let mut current = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
             let mut req = self.agent.get(&current);
@@ -263,11 +274,7 @@ fn open_part(part: &Path, start: u64) -> Result<File, ModelsError> {
     if let Some(parent) = part.parent() {
         fs::create_dir_all(parent).map_err(|e| ModelsError::io(parent, e))?;
     }
-    let file = if start == 0 {
-        File::create(part)
-    } else {
-        OpenOptions::new().append(true).open(part)
-    };
+    let file = if start == 0 { File::create(part) } else { OpenOptions::new().append(true).open(part) };
     file.map_err(|e| ModelsError::io(part, e))
 }
 

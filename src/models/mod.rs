@@ -201,7 +201,10 @@ impl Options {
 
     pub fn is_installed(&self, name: &str) -> bool {
         let dir = self.installed_dir(name);
-        dir.is_dir() && (dir.join(RECORD_FILE).is_file() || dir.join("model.bin").is_file() || dir.join("metadata.json").is_file())
+        dir.is_dir()
+            && (dir.join(RECORD_FILE).is_file()
+                || dir.join("model.bin").is_file()
+                || dir.join("metadata.json").is_file())
     }
 
     /// The URL of one file of a catalogue entry, honouring the mirror settings.
@@ -221,7 +224,9 @@ impl Options {
     /// use. A name that is not a directory is looked up in the models directory, then in the
     /// catalogue (and downloaded).
     pub fn model_for_run(&self, spec: Option<&Path>, from: &str, to: &str) -> Result<PathBuf, ModelsError> {
-        let spec = spec.map(Path::to_path_buf).or_else(|| self.settings.model.as_deref().map(|m| settings::expand_home(Path::new(m))));
+        let spec = spec
+            .map(Path::to_path_buf)
+            .or_else(|| self.settings.model.as_deref().map(|m| settings::expand_home(Path::new(m))));
         if let Some(path) = spec {
             if path.exists() {
                 return Ok(path);
@@ -368,7 +373,8 @@ impl Options {
                 }
             }
         }
-        let text = toml::to_string(&record).map_err(|e| ModelsError::Catalogue { origin: RECORD_FILE.into(), reason: e.to_string() })?;
+        let text = toml::to_string(&record)
+            .map_err(|e| ModelsError::Catalogue { origin: RECORD_FILE.into(), reason: e.to_string() })?;
         fs::write(content.join(RECORD_FILE), text).map_err(|e| ModelsError::io(&content.join(RECORD_FILE), e))?;
         if target.exists() {
             let old = staging.join("previous");

@@ -49,7 +49,8 @@ pub fn is_safe_relative(name: &str) -> bool {
 /// contents become `dest`'s. Returns the files written, relative to `dest`.
 pub fn unzip(archive: &Path, dest: &Path, limits: Limits) -> Result<Vec<PathBuf>, ModelsError> {
     let shown = archive.display().to_string();
-    let bad = |entry: &str, reason: String| ModelsError::Unpack { archive: shown.clone(), entry: entry.to_string(), reason };
+    let bad =
+        |entry: &str, reason: String| ModelsError::Unpack { archive: shown.clone(), entry: entry.to_string(), reason };
     let file = File::open(archive).map_err(|e| ModelsError::io(archive, e))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| bad("", format!("not a zip archive: {e}")))?;
     if zip.len() > limits.max_entries {
@@ -79,7 +80,14 @@ pub fn unzip(archive: &Path, dest: &Path, limits: Limits) -> Result<Vec<PathBuf>
             return Err(bad(&name, format!("{size} bytes, more than the {} allowed per file", limits.max_entry_bytes)));
         }
         if size > 1 << 20 && size / entry.compressed_size().max(1) > limits.max_ratio {
-            return Err(bad(&name, format!("compressed {}:1, more than {}:1 (zip bomb?)", size / entry.compressed_size().max(1), limits.max_ratio)));
+            return Err(bad(
+                &name,
+                format!(
+                    "compressed {}:1, more than {}:1 (zip bomb?)",
+                    size / entry.compressed_size().max(1),
+                    limits.max_ratio
+                ),
+            ));
         }
         declared_total = declared_total.saturating_add(size);
         if declared_total > limits.max_total_bytes {
@@ -113,10 +121,14 @@ pub fn unzip(archive: &Path, dest: &Path, limits: Limits) -> Result<Vec<PathBuf>
         let declared = entry.size();
         // create_new: a name twice in the archive is an error, never an overwrite.
         let mut f = File::options().write(true).create_new(true).open(&out).map_err(|e| ModelsError::io(&out, e))?;
-        let allowed = declared.min(limits.max_entry_bytes).min(limits.max_total_bytes - total.min(limits.max_total_bytes));
+        let allowed =
+            declared.min(limits.max_entry_bytes).min(limits.max_total_bytes - total.min(limits.max_total_bytes));
         let n = copy_limited(&mut entry, &mut f, allowed).map_err(|e| bad(name, e.to_string()))?;
         if n > allowed {
-            return Err(bad(name, format!("inflates past its declared {declared} bytes or the size limit (zip bomb?)")));
+            return Err(bad(
+                name,
+                format!("inflates past its declared {declared} bytes or the size limit (zip bomb?)"),
+            ));
         }
         f.flush().map_err(|e| ModelsError::io(&out, e))?;
         total += n;

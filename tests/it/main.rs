@@ -1,7 +1,9 @@
 //! Integration tests: one binary, so CTranslate2 is linked once.
 
 mod common;
+mod http;
 
 mod bad_input;
+mod models;
 mod pipeline;
 mod shared_model;
