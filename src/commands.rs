@@ -17,13 +17,17 @@ pub use crate::models::commands::{config, models};
 pub fn align(args: &AlignArgs) -> Result<(), Error> {
     let job = Job::from_args(args)?;
     let mut engine = args.engine.options()?;
-    // --model NAME|DIR, else the config file's model, else the catalogue default (fetched once).
-    let store = crate::models::Options::resolve(&crate::models::Overrides {
-        models_dir: args.models_dir.clone(),
-        mirror: None,
-        quiet: args.quiet,
-    })?;
-    let model_path = store.model_for_run(args.model.as_deref(), &job.src_lang, &job.tgt_lang)?;
+    // --model DIR as is; else a model name, the config file's model, or the catalogue default
+    // (downloaded once): src/models.
+    let model_path = match &args.model {
+        Some(dir) if dir.exists() => dir.clone(),
+        spec => crate::models::Options::resolve(&crate::models::Overrides {
+            models_dir: args.models_dir.clone(),
+            mirror: None,
+            quiet: args.quiet,
+        })?
+        .model_for_run(spec.as_deref(), &job.src_lang, &job.tgt_lang)?,
+    };
     let model = ModelDir::detect(&model_path)?;
     model.check_pair(&job.src_lang, &job.tgt_lang)?;
     if engine.max_input_tokens == 0 {

@@ -205,7 +205,15 @@ impl Client {
             }
             if resp.status().is_redirection() {
                 if let Some(loc) = header(&resp, "location") {
-                    current = join_location(&current, &loc);
+                    let next = join_location(&current, &loc);
+                    if current.starts_with("https://") && !next.starts_with("https://") {
+                        return Err(ModelsError::Http {
+                            url: current,
+                            status: resp.status().as_u16(),
+                            hint: format!("redirects from HTTPS to {next}: refused"),
+                        });
+                    }
+                    current = next;
                     continue;
                 }
             }
