@@ -21,9 +21,10 @@ Examples:
     align segment article.ar.txt
     align info --model ~/models/opus-mt-ar-en
 
-Getting a model: docs/models.md (for example, ct2-transformers-converter --model
-Helsinki-NLP/opus-mt-ar-en --output_dir ~/models/opus-mt-ar-en --quantization int8
---copy_files source.spm target.spm).";
+Models: without --model, the first run downloads the default model (opus-mt-ar-en, ~157 MB)
+into ~/.local/share/nazir/models. `align models list` shows what is installed and what the
+catalogue offers; `align models pull NAME --mirror URL` fetches from an internal mirror;
+docs/models.md covers conversion, mirrors and the config file (`align config show`).";
 
 /// Turn Arabic text into sentence-aligned Arabic–English bitext with a local CTranslate2 model.
 ///
