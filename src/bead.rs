@@ -189,11 +189,12 @@ impl Aligned {
     pub fn tgt_of(&self, bead: &Bead) -> &[Sentence] {
         &self.target[bead.tgt.clone()]
     }
-    /// The text of one side of a bead: its sentences joined by a space.
+    /// The text of one side of a bead: its sentences joined by a space. Empty sentences add
+    /// nothing (a bead read back from a pair format holds its text in its first sentence).
     pub fn join(sentences: &[Sentence]) -> String {
         let mut out = String::new();
-        for (i, s) in sentences.iter().enumerate() {
-            if i > 0 {
+        for s in sentences.iter().filter(|s| !s.text.is_empty()) {
+            if !out.is_empty() {
                 out.push(' ');
             }
             out.push_str(&s.text);

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::output::Format;
+use crate::convert::InputFormat;
+use crate::output::{Format, TmxUnits, XliffVersion};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -44,6 +45,9 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Show what a model directory holds: family, languages, vocabulary, size.
     Info(InfoArgs),
+    /// Convert between bitext formats: an edited JSONL or TSV becomes a TMX again, a TMX an
+    /// XLIFF or an XLSX review sheet, and so on.
+    Convert(ConvertArgs),
 }
 
 #[derive(Debug, Args)]
@@ -92,19 +96,8 @@ pub struct AlignArgs {
     #[command(flatten)]
     pub engine: EngineArgs,
 
-    /// Language tag for the source side of the TMX, when your translation memory needs a
-    /// locale (e.g. ar-SA).
-    #[arg(long, value_name = "TAG")]
-    pub src_locale: Option<String>,
-
-    /// Language tag for the target side of the TMX (e.g. en-US).
-    #[arg(long, value_name = "TAG")]
-    pub tgt_locale: Option<String>,
-
-    /// Keep 1-0 and 0-1 pairs in the TMX as units with one empty side (left out by default:
-    /// CAT tools drop or reject them).
-    #[arg(long)]
-    pub tmx_keep_empty: bool,
+    #[command(flatten)]
+    pub formats: FormatArgs,
 
     /// Pairs scoring below this are flagged low-score.
     #[arg(long, value_name = "SCORE", default_value_t = 0.3)]
@@ -113,6 +106,33 @@ pub struct AlignArgs {
     /// No progress bar or summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// How TMX and XLIFF are written (the main command and `align convert` share these).
+#[derive(Debug, Args, Clone)]
+pub struct FormatArgs {
+    /// Language tag for the source side of the TMX and XLIFF, when your translation memory
+    /// needs a locale (e.g. ar-SA).
+    #[arg(long, value_name = "TAG")]
+    pub src_locale: Option<String>,
+
+    /// Language tag for the target side of the TMX and XLIFF (e.g. en-US).
+    #[arg(long, value_name = "TAG")]
+    pub tgt_locale: Option<String>,
+
+    /// Keep 1-0 and 0-1 pairs in the TMX as units with one empty side (left out by default:
+    /// CAT tools drop or reject them).
+    #[arg(long)]
+    pub tmx_keep_empty: bool,
+
+    /// Translation units in the TMX: one per sentence pair, one per paragraph, or both (a CAT
+    /// tool whose segmentation differs from ours then still finds whole-paragraph matches).
+    #[arg(long, value_enum, value_name = "UNITS", default_value_t = TmxUnits::Sentence)]
+    pub tmx_units: TmxUnits,
+
+    /// XLIFF version to write.
+    #[arg(long, value_enum, value_name = "VERSION", default_value_t = XliffVersion::V12)]
+    pub xliff_version: XliffVersion,
 }
 
 /// How the translation engine runs.
@@ -186,6 +206,46 @@ pub struct SegmentArgs {
 pub enum SegmentFormat {
     Text,
     Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The file to convert: JSONL, TSV, TMX or XLIFF ("-" reads standard input).
+    ///
+    /// The format comes from the extension (.jsonl, .tsv, .tmx, .xlf/.xliff) or --input-format.
+    /// TMX and XLIFF written by other tools are read too.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+
+    /// Where to write ("-" writes to standard output). The format comes from the extension or
+    /// --format; for moses, OUT is a stem: OUT.ar and OUT.en are written.
+    #[arg(value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Format of IN, when its extension does not say.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Format of OUT, when its extension does not say (tmx, tsv, jsonl, xliff, xlsx, moses,
+    /// side-by-side, html).
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Which language of a TMX or XLIFF is the source side (e.g. ar, when another tool's TMX
+    /// has English as srclang). Default: the file's own source language.
+    #[arg(long, value_name = "LANG")]
+    pub source: Option<String>,
+
+    /// Rows scoring below this are highlighted in an XLSX sheet.
+    #[arg(long, value_name = "SCORE", default_value_t = 0.3)]
+    pub low_score: f32,
+
+    #[command(flatten)]
+    pub formats: FormatArgs,
+
+    /// No summary on standard error (warnings still show).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

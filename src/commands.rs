@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Write};
 use std::time::Instant;
 
-use crate::cli::{AlignArgs, InfoArgs, SegmentArgs, SegmentFormat};
+use crate::cli::{AlignArgs, ConvertArgs, InfoArgs, SegmentArgs, SegmentFormat};
 use crate::config::Job;
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::{Lang, Segmenter};
@@ -41,6 +41,22 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
         for path in &report.written {
             eprintln!("  wrote {}", path.display());
         }
+    }
+    // Warnings say that an output differs from the input; they show even with --quiet.
+    for warning in &report.warnings {
+        eprintln!("align: warning: {warning}");
+    }
+    Ok(())
+}
+
+/// `align convert IN OUT`: read one bitext format, write another.
+pub fn convert(args: &ConvertArgs) -> Result<(), Error> {
+    let report = crate::convert::run(args)?;
+    if !args.quiet {
+        eprintln!("align: {}", report.summary());
+    }
+    for warning in &report.warnings {
+        eprintln!("align: warning: {warning}");
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod bead;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod convert;
 pub mod output;
 pub mod progress;
 pub mod read;
@@ -37,6 +38,8 @@ pub enum Error {
     Translate(#[from] translate::TranslateError),
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Convert(#[from] convert::ConvertError),
     #[error("{0}: no text to align (the input is empty or only whitespace)")]
     EmptyInput(String),
     #[error("interrupted")]
@@ -48,6 +51,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config(_) => 2,
+            Error::Convert(e) if e.is_usage() => 2,
             Error::Interrupted | Error::Translate(translate::TranslateError::Interrupted) => 130,
             _ => 1,
         }
@@ -75,6 +79,8 @@ pub struct Report {
     pub sentences: usize,
     pub flagged: usize,
     pub written: Vec<PathBuf>,
+    /// Problems with the outputs the user should know about (one line each).
+    pub warnings: Vec<String>,
 }
 
 /// Sentences translated together; also the unit in which outputs are streamed.
@@ -134,7 +140,9 @@ pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Repo
         chunk = next_chunk(&mut paragraphs, &segmenter, &mut report)?;
     }
     check_interrupt()?;
-    report.written = outputs.finish()?;
+    let finished = outputs.finish()?;
+    report.written = finished.paths;
+    report.warnings = finished.warnings;
     progress.finish();
     Ok(report)
 }
