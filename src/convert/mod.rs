@@ -12,6 +12,8 @@
 //! empty sentences). Only JSONL keeps the split and the byte offsets.
 
 mod jsonl;
+#[cfg(test)]
+mod roundtrip;
 mod tmx;
 mod tsv;
 mod xliff;
@@ -225,7 +227,14 @@ pub fn open_reader(
             path.display()
         ))
     })?;
-    let input = Input::open(path)?;
+    reader_for(format, Input::open(path)?, source_lang)
+}
+
+fn reader_for(
+    format: InputFormat,
+    input: Input,
+    source_lang: Option<&str>,
+) -> Result<Box<dyn UnitReader>, ConvertError> {
     Ok(match format {
         InputFormat::Jsonl => Box::new(jsonl::JsonlReader::new(input)),
         InputFormat::Tsv => Box::new(tsv::TsvReader::new(input)?),
@@ -274,6 +283,20 @@ pub fn read_all(reader: &mut dyn UnitReader) -> Result<Aligned, ConvertError> {
         batch.push(unit);
     }
     Ok(batch.take())
+}
+
+/// Reads a whole file given as bytes (tests, and callers that hold the file already): its beads
+/// and what the reader learned about the document.
+pub fn read_bytes(
+    format: InputFormat,
+    name: &str,
+    bytes: Vec<u8>,
+    source_lang: Option<&str>,
+) -> Result<(Aligned, Header), ConvertError> {
+    let input = Input { name: name.to_string(), reader: Box::new(io::Cursor::new(bytes)) };
+    let mut reader = reader_for(format, input, source_lang)?;
+    let aligned = read_all(reader.as_mut())?;
+    Ok((aligned, reader.header().clone()))
 }
 
 /// Beads handed to the writers at a time.

@@ -23,7 +23,7 @@ pub use html::HtmlWriter;
 pub use jsonl::JsonlWriter;
 pub use side_by_side::SideBySideWriter;
 pub use tmx::{tmx_date, TmxOptions, TmxUnits, TmxWriter};
-pub use tsv::{escape_field, unescape_field, MosesSide, MosesWriter, TsvWriter};
+pub use tsv::{escape_field, unescape_field, MosesSide, MosesWriter, TsvWriter, LINE_BREAKS};
 pub use xliff::{XliffVersion, XliffWriter};
 pub use xlsx::XlsxWriter;
 
