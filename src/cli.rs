@@ -18,6 +18,10 @@ Examples:
   Read standard input, write one format to standard output:
     cat article.ar.txt | align - --model ~/models/opus-mt-ar-en --format tsv -o -
 
+  Turn an edited JSONL (e.g. the review page's export) into a TMX again, or a TMX into a sheet:
+    align convert article.ar-en.jsonl article.ar-en.tmx
+    align convert article.ar-en.tmx review.xlsx
+
   Show how a text is cut into sentences, or what a model directory holds:
     align segment article.ar.txt
     align info --model ~/models/opus-mt-ar-en
@@ -74,7 +78,7 @@ pub struct AlignArgs {
     /// Output formats, comma-separated.
     ///
     /// Files are named after the input: article.ar.txt gives article.ar-en.tmx and so on
-    /// (side-by-side writes .txt; moses writes two files, .ar and .en).
+    /// (xliff writes .xlf, side-by-side .txt; moses writes two files, .ar and .en).
     #[arg(short, long, value_delimiter = ',', default_values = ["tmx", "tsv", "html"])]
     pub format: Vec<Format>,
 
