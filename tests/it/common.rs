@@ -31,7 +31,7 @@ pub fn readers_dir() -> PathBuf {
 /// A third-party reader is missing: in CI (`CI` set, as `.ci/run` runs) that fails the test;
 /// elsewhere the check is skipped with a message saying how to get it.
 pub fn reader_missing(what: &str) {
-    let msg = format!("{what} is missing: run scripts/install-readers");
+    let msg = format!("missing {what}: run scripts/install-readers");
     if std::env::var_os("CI").is_some() {
         panic!("{msg}");
     }
