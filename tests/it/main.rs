@@ -4,5 +4,6 @@ mod common;
 
 mod bad_input;
 mod formats;
+mod families;
 mod pipeline;
 mod shared_model;
