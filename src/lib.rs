@@ -12,6 +12,7 @@ pub mod config;
 pub mod output;
 pub mod progress;
 pub mod read;
+pub mod review;
 pub mod segment;
 pub mod translate;
 
