@@ -3,6 +3,7 @@
 //! the JSONL the page exports.
 //!
 //!     cargo run --example review_pages -- OUT_DIR          edge.*, big.* and (with ../shared) tico.*
+//!     cargo run --example review_pages -- OUT_DIR --big N  only big.*, with N pairs (load times)
 //!                                                          (NAZIR_SHARED=DIR: shared data elsewhere)
 //!     cargo run --example review_pages -- --check FILE     FILE must be JSONL beads, exactly
 
@@ -20,7 +21,11 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [flag, file] if flag == "--check" => check(Path::new(file)),
         [dir] => write_all(Path::new(dir)),
-        _ => Err("usage: review_pages OUT_DIR | review_pages --check FILE.jsonl".to_string()),
+        [dir, flag, n] if flag == "--big" => match n.parse::<usize>() {
+            Ok(n) if n > 0 => write_big(Path::new(dir), n),
+            _ => Err(format!("--big wants a number of pairs, not {n:?}")),
+        },
+        _ => Err("usage: review_pages OUT_DIR [--big N] | review_pages --check FILE.jsonl".to_string()),
     };
     match result {
         Ok(message) => {
@@ -334,6 +339,13 @@ fn write_all(dir: &Path) -> Result<String, String> {
     if let Some(doc) = tico()? {
         written.extend(write(dir, "tico", &meta("tico19-wikinews-1.ar.txt", Some("human (TICO-19)")), &[doc])?);
     }
+    Ok(written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n"))
+}
+
+fn write_big(dir: &Path, n: usize) -> Result<String, String> {
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let doc = big(n)?;
+    let written = write(dir, "big", &meta("big.ar.txt", Some("made-up")), &parts(&doc, n.div_ceil(2000)))?;
     Ok(written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n"))
 }
 

@@ -225,11 +225,12 @@
   let currentRow = null;
   let editing = null; // { row, before } while the translation of a pair is being edited
 
-  // Runs of the other direction, isolated with <bdi>: Latin words and digits inside right-to-left
-  // text, Arabic-script words inside left-to-right text. Brackets stay outside the run, so they
-  // still pair up in the surrounding direction.
-  const LATIN_RUN = /[A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff](?:[A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff .,:'’&/+%#@_-]*[A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff%])?/g;
-  const ARABIC_RUN = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff](?:[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff0-9 .,:'’-]*[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff])?/g;
+  // Runs of the other direction, isolated with <bdi>: from a Latin letter or digit to the last
+  // one before the next right-to-left letter inside right-to-left text (names, numbers, code),
+  // and the mirror inside left-to-right text. A run starts and ends on a letter or digit, so
+  // brackets and quotes around it stay outside and pair up in the surrounding direction.
+  const LATIN_RUN = /[A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff](?:[^\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\n]*[A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff%])?/g;
+  const ARABIC_RUN = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc](?:[^A-Za-z\u00c0-\u024f\u1e00-\u1eff\n]*[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc])?/g;
 
   function appendIsolated(parent, text, dir) {
     const re = dir === 'rtl' ? LATIN_RUN : ARABIC_RUN;
@@ -496,21 +497,25 @@
 
   const FILTERS = [
     ['all', 'All pairs', () => true],
-    ['review', 'To review: flagged, not confirmed or rejected', (p) => needsLook(p) && !decided(p)],
-    ['flagged', 'Any flag', needsLook],
-    ['undecided', 'Not yet confirmed or rejected', (p) => !decided(p)],
-    ...META.flags.map((f) => ['flag:' + f, 'Flag: ' + f, (p) => has(p, f)]),
+    ['review', 'To review', (p) => needsLook(p) && !decided(p), 'flagged and not yet confirmed or rejected'],
+    ['flagged', 'Flagged', needsLook, 'with any flag a reviewer should check'],
+    ['undecided', 'Undecided', (p) => !decided(p), 'not yet confirmed or rejected'],
+    ...META.flags.map((f) => ['flag:' + f, f, (p) => has(p, f), FLAG_HELP[f]]),
   ];
   const FILTER_TEST = new Map(FILTERS.map(([v, , test]) => [v, test]));
 
   function buildFilterOptions() {
-    for (const [value, label] of FILTERS) {
+    const flags = document.createElement('optgroup');
+    flags.label = 'With the flag';
+    for (const [value, label, , help] of FILTERS) {
       const o = document.createElement('option');
       o.value = value;
       o.dataset.label = label;
       o.textContent = label;
-      filterEl.append(o);
+      if (help) o.title = help;
+      (value.startsWith('flag:') ? flags : filterEl).append(o);
     }
+    filterEl.append(flags);
   }
 
   function readScore(el, fallback) {
@@ -594,7 +599,8 @@
     // Blocks on the way were laid out at estimated sizes; once they have their real ones, look again.
     requestAnimationFrame(() => requestAnimationFrame(() => {
       const box = row.getBoundingClientRect();
-      if (currentRow === row && (box.top < toolbar.offsetHeight || box.bottom > window.innerHeight)) row.scrollIntoView({ block: 'nearest' });
+      const top = getComputedStyle(toolbar).position === 'sticky' ? toolbar.offsetHeight : 0;
+      if (currentRow === row && (box.top < top || box.bottom > window.innerHeight)) row.scrollIntoView({ block: 'nearest' });
     }));
   }
 
@@ -789,7 +795,12 @@
       case 'c': decide('confirmed'); break;
       case 'x': decide('rejected'); break;
       case 'e': if (current >= 0) startEdit(current); break;
-      case 'm': if (current >= 0) doOp({ t: 'merge', i: current }); break;
+      case 'm':
+        if (current < 0) break;
+        // Beads follow the document: a pair merges with the one after it, shown or not.
+        if (current + 1 < pairs.length && !shown[current + 1]) say('The next pair is hidden by the filter or search: show it to merge.', true);
+        else doOp({ t: 'merge', i: current });
+        break;
       case 's': splitAtCursor(); break;
     }
   }
@@ -988,7 +999,8 @@
 
   buildFilterOptions();
   // Rows scrolled into view stop below the sticky toolbar, however many lines it wraps to.
-  const fitToolbar = () => document.documentElement.style.setProperty('--toolbar', toolbar.offsetHeight + 'px');
+  const fitToolbar = () => document.documentElement.style.setProperty('--toolbar',
+    (getComputedStyle(toolbar).position === 'sticky' ? toolbar.offsetHeight : 0) + 'px');
   fitToolbar();
   window.addEventListener('resize', fitToolbar);
   let searchTimer = 0;
@@ -1001,6 +1013,11 @@
   byId('discard').addEventListener('click', discard);
   for (const f of ['jsonl', 'tmx', 'tsv']) byId('export-' + f).addEventListener('click', () => download(f));
   window.addEventListener('beforeprint', () => { if (editing) finishEdit(true); buildAll(); });
+  // Another tab of the same document saved its changes: this tab does not show them, and its
+  // next change would replace them.
+  window.addEventListener('storage', (e) => {
+    if (e.key === STORE_KEY) say('This document was changed in another tab: reload to see those changes before making more here.', true);
+  });
 
   restore();
   renderAll();
