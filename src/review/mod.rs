@@ -1,9 +1,10 @@
 //! The bilingual review page (`--format html`): one self-contained file that reviewers open,
 //! correct and send back, with no network access, external fonts or scripts.
 //!
-//! The page is a fixed shell (`page.html`, `review.css`, `review.js`, embedded at compile time)
-//! plus the beads as JSON inside `<script type="application/json">`; the script renders them and
-//! carries out the edits and exports. See docs/review.md for what the page does.
+//! The page is a fixed shell (`page.html`, `review.css`, the script in `model.js`, `export.js`,
+//! `render.js`, `review.js`; all embedded at compile time) plus the beads as JSON inside
+//! `<script type="application/json">`; the script renders them and carries out the edits and
+//! exports. See docs/review.md for what the page does.
 
 use std::io::{self, Write};
 
@@ -14,7 +15,9 @@ use crate::output::{JsonSentence, Writer};
 
 const PAGE: &str = include_str!("page.html");
 const CSS: &str = include_str!("review.css");
-const SCRIPT: &str = include_str!("review.js");
+/// The page's script, in four files for reading; one function scope on the page, in this order.
+const SCRIPTS: [&str; 4] =
+    [include_str!("model.js"), include_str!("export.js"), include_str!("render.js"), include_str!("review.js")];
 
 /// Flags that record a reviewer's decision rather than something for a reviewer to check; a pair
 /// with only these is not "flagged".
@@ -191,9 +194,14 @@ impl Writer for HtmlWriter {
         let end = PageEnd { pairs: self.pairs, flagged: self.flagged, key: format!("{:016x}", self.key.0) };
         write!(
             out,
-            "\n]</script>\n<script type=\"application/json\" id=\"nazir-end\">{}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+            "\n]</script>\n<script type=\"application/json\" id=\"nazir-end\">{}</script>\n",
             script_json(&end)?
-        )
+        )?;
+        out.write_all(b"<script>\n(function () {\n'use strict';\n")?;
+        for script in SCRIPTS {
+            out.write_all(script.as_bytes())?;
+        }
+        out.write_all(b"})();\n</script>\n</body>\n</html>\n")
     }
 }
 
