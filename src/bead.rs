@@ -95,6 +95,10 @@ flags! {
     NOT_ONE_TO_ONE = 5, "not-1-1";
     /// A reviewer changed the pair (set by the review page's export).
     EDITED = 6, "edited";
+    /// A reviewer checked the pair and accepted it (set by the review page's export).
+    CONFIRMED = 7, "confirmed";
+    /// A reviewer checked the pair and rejected it: the page's TMX export leaves it out.
+    REJECTED = 8, "rejected";
 }
 
 impl Flags {

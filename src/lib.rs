@@ -13,6 +13,7 @@ pub mod convert;
 pub mod output;
 pub mod progress;
 pub mod read;
+pub mod review;
 pub mod segment;
 pub mod translate;
 

@@ -4,7 +4,6 @@
 //! file beside the destination and renames it only when everything succeeded, so an error or an
 //! interruption never leaves a half-written output under the final name.
 
-mod html;
 mod jsonl;
 mod side_by_side;
 mod tmx;
@@ -19,8 +18,8 @@ use std::path::{Path, PathBuf};
 
 use crate::bead::{Aligned, Meta};
 
-pub use html::HtmlWriter;
-pub use jsonl::JsonlWriter;
+pub use crate::review::HtmlWriter;
+pub use jsonl::{JsonBead, JsonSentence, JsonlWriter};
 pub use side_by_side::SideBySideWriter;
 pub use tmx::{tmx_date, TmxOptions, TmxUnits, TmxWriter};
 pub use tsv::{escape_field, unescape_field, MosesSide, MosesWriter, TsvWriter, LINE_BREAKS};
