@@ -95,6 +95,10 @@ flags! {
     NOT_ONE_TO_ONE = 5, "not-1-1";
     /// A reviewer changed the pair (set by the review page's export).
     EDITED = 6, "edited";
+    /// A reviewer checked the pair and accepted it (set by the review page's export).
+    CONFIRMED = 7, "confirmed";
+    /// A reviewer checked the pair and rejected it: the page's TMX export leaves it out.
+    REJECTED = 8, "rejected";
 }
 
 impl Flags {
@@ -189,11 +193,12 @@ impl Aligned {
     pub fn tgt_of(&self, bead: &Bead) -> &[Sentence] {
         &self.target[bead.tgt.clone()]
     }
-    /// The text of one side of a bead: its sentences joined by a space.
+    /// The text of one side of a bead: its sentences joined by a space. Empty sentences add
+    /// nothing (a bead read back from a pair format holds its text in its first sentence).
     pub fn join(sentences: &[Sentence]) -> String {
         let mut out = String::new();
-        for (i, s) in sentences.iter().enumerate() {
-            if i > 0 {
+        for s in sentences.iter().filter(|s| !s.text.is_empty()) {
+            if !out.is_empty() {
                 out.push(' ');
             }
             out.push_str(&s.text);

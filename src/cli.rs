@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::output::Format;
+use crate::convert::InputFormat;
+use crate::output::{Format, TmxUnits, XliffVersion};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -16,6 +17,10 @@ Examples:
 
   Read standard input, write one format to standard output:
     cat article.ar.txt | align - --model ~/models/opus-mt-ar-en --format tsv -o -
+
+  Turn an edited JSONL (e.g. the review page's export) into a TMX again, or a TMX into a sheet:
+    align convert article.ar-en.jsonl article.ar-en.tmx
+    align convert article.ar-en.tmx review.xlsx
 
   Show how a text is cut into sentences, or what a model directory holds:
     align segment article.ar.txt
@@ -45,6 +50,9 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Show what a model directory holds: family, languages, vocabulary, size.
     Info(InfoArgs),
+    /// Convert between bitext formats: an edited JSONL or TSV becomes a TMX again, a TMX an
+    /// XLIFF or an XLSX review sheet, and so on.
+    Convert(ConvertArgs),
     /// Download, list, check and remove models (`align models pull opus-mt-ar-en`).
     Models(ModelsArgs),
     /// Show the settings in force (config file, model, models directory, mirror) and where each
@@ -84,7 +92,7 @@ pub struct AlignArgs {
     /// Output formats, comma-separated.
     ///
     /// Files are named after the input: article.ar.txt gives article.ar-en.tmx and so on
-    /// (side-by-side writes .txt; moses writes two files, .ar and .en).
+    /// (xliff writes .xlf, side-by-side .txt; moses writes two files, .ar and .en).
     #[arg(short, long, value_delimiter = ',', default_values = ["tmx", "tsv", "html"])]
     pub format: Vec<Format>,
 
@@ -106,19 +114,8 @@ pub struct AlignArgs {
     #[command(flatten)]
     pub engine: EngineArgs,
 
-    /// Language tag for the source side of the TMX, when your translation memory needs a
-    /// locale (e.g. ar-SA).
-    #[arg(long, value_name = "TAG")]
-    pub src_locale: Option<String>,
-
-    /// Language tag for the target side of the TMX (e.g. en-US).
-    #[arg(long, value_name = "TAG")]
-    pub tgt_locale: Option<String>,
-
-    /// Keep 1-0 and 0-1 pairs in the TMX as units with one empty side (left out by default:
-    /// CAT tools drop or reject them).
-    #[arg(long)]
-    pub tmx_keep_empty: bool,
+    #[command(flatten)]
+    pub formats: FormatArgs,
 
     /// Pairs scoring below this are flagged low-score.
     #[arg(long, value_name = "SCORE", default_value_t = 0.3)]
@@ -127,6 +124,33 @@ pub struct AlignArgs {
     /// No progress bar or summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// How TMX and XLIFF are written (the main command and `align convert` share these).
+#[derive(Debug, Args, Clone)]
+pub struct FormatArgs {
+    /// Language tag for the source side of the TMX and XLIFF, when your translation memory
+    /// needs a locale (e.g. ar-SA).
+    #[arg(long, value_name = "TAG")]
+    pub src_locale: Option<String>,
+
+    /// Language tag for the target side of the TMX and XLIFF (e.g. en-US).
+    #[arg(long, value_name = "TAG")]
+    pub tgt_locale: Option<String>,
+
+    /// Keep 1-0 and 0-1 pairs in the TMX as units with one empty side (left out by default:
+    /// CAT tools drop or reject them).
+    #[arg(long)]
+    pub tmx_keep_empty: bool,
+
+    /// Translation units in the TMX: one per sentence pair, one per paragraph, or both (a CAT
+    /// tool whose segmentation differs from ours then still finds whole-paragraph matches).
+    #[arg(long, value_enum, value_name = "UNITS", default_value_t = TmxUnits::Sentence)]
+    pub tmx_units: TmxUnits,
+
+    /// XLIFF version to write.
+    #[arg(long, value_enum, value_name = "VERSION", default_value_t = XliffVersion::V12)]
+    pub xliff_version: XliffVersion,
 }
 
 /// How the translation engine runs.
@@ -200,6 +224,46 @@ pub struct SegmentArgs {
 pub enum SegmentFormat {
     Text,
     Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The file to convert: JSONL, TSV, TMX or XLIFF ("-" reads standard input).
+    ///
+    /// The format comes from the extension (.jsonl, .tsv, .tmx, .xlf/.xliff) or --input-format.
+    /// TMX and XLIFF written by other tools are read too.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+
+    /// Where to write ("-" writes to standard output). The format comes from the extension or
+    /// --format; for moses, OUT is a stem: OUT.ar and OUT.en are written.
+    #[arg(value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Format of IN, when its extension does not say.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Format of OUT, when its extension does not say (tmx, tsv, jsonl, xliff, xlsx, moses,
+    /// side-by-side, html).
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Which language of a TMX or XLIFF is the source side (e.g. ar, when another tool's TMX
+    /// has English as srclang). Default: the file's own source language.
+    #[arg(long, value_name = "LANG")]
+    pub source: Option<String>,
+
+    /// Rows scoring below this are highlighted in an XLSX sheet.
+    #[arg(long, value_name = "SCORE", default_value_t = 0.3)]
+    pub low_score: f32,
+
+    #[command(flatten)]
+    pub formats: FormatArgs,
+
+    /// No summary on standard error (warnings still show).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

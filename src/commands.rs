@@ -3,11 +3,11 @@
 use std::io::{self, BufWriter, Write};
 use std::time::Instant;
 
-use crate::cli::{AlignArgs, InfoArgs, SegmentArgs, SegmentFormat};
+use crate::cli::{AlignArgs, ConvertArgs, InfoArgs, SegmentArgs, SegmentFormat};
 use crate::config::Job;
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::{Lang, Segmenter};
-use crate::translate::model::Family;
+use crate::translate::model::TokenizerFiles;
 use crate::translate::{Ct2Translator, ModelDir};
 use crate::{translate_document, Error};
 
@@ -29,12 +29,11 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
         .model_for_run(spec.as_deref(), &job.src_lang, &job.tgt_lang)?,
     };
     let model = ModelDir::detect(&model_path)?;
-    model.check_pair(&job.src_lang, &job.tgt_lang)?;
     if engine.max_input_tokens == 0 {
         engine.max_input_tokens = model.max_input_tokens();
     }
     let started = Instant::now();
-    let translator = Ct2Translator::load(model, engine)?;
+    let translator = Ct2Translator::load(model, &job.src_lang, &job.tgt_lang, engine)?;
     let loaded = started.elapsed();
     let report = translate_document(&job, &translator)?;
     if !job.quiet {
@@ -49,6 +48,22 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
         for path in &report.written {
             eprintln!("  wrote {}", path.display());
         }
+    }
+    // Warnings say that an output differs from the input; they show even with --quiet.
+    for warning in &report.warnings {
+        eprintln!("align: warning: {warning}");
+    }
+    Ok(())
+}
+
+/// `align convert IN OUT`: read one bitext format, write another.
+pub fn convert(args: &ConvertArgs) -> Result<(), Error> {
+    let report = crate::convert::run(args)?;
+    if !args.quiet {
+        eprintln!("align: {}", report.summary());
+    }
+    for warning in &report.warnings {
+        eprintln!("align: warning: {warning}");
     }
     Ok(())
 }
@@ -94,27 +109,38 @@ pub fn segment(args: &SegmentArgs) -> Result<(), Error> {
 /// `align info`: what was detected in a model directory.
 pub fn info(args: &InfoArgs) -> Result<(), Error> {
     let model = ModelDir::detect(&args.model)?;
-    let pair = model
-        .pair
-        .as_ref()
-        .map_or_else(|| "unknown (not in the directory name)".to_string(), |(s, t)| format!("{s} → {t}"));
+    let pair = if model.family.is_multilingual() {
+        let some: Vec<&str> = model.language_tokens.iter().take(6).map(String::as_str).collect();
+        format!("any pair of {} languages ({} …)", model.language_tokens.len(), some.join(", "))
+    } else {
+        let unknown = || "unknown (not in the directory name or metadata)".to_string();
+        model.pair.as_ref().map_or_else(unknown, |(s, t)| format!("{s} → {t}"))
+    };
     println!("model:        {}", model.path.display());
     println!("family:       {}", model.family.name());
     println!("languages:    {pair}");
     println!("vocabulary:   {} tokens", model.vocab_size);
     println!("max input:    {} tokens", model.max_input_tokens());
     println!("weights:      {:.1} MB", model.weights_bytes as f64 / 1e6);
-    println!(
-        "tokenizer:    {}",
-        match model.family {
-            Family::OpusMt => "SentencePiece (source.spm, target.spm)",
-            Family::Whitespace => "none: tokens are the input's whitespace-separated words",
-        }
-    );
+    let tokenizer = match &model.tokenizer {
+        TokenizerFiles::SentencePiecePair { .. } => "SentencePiece (source.spm, target.spm)".to_string(),
+        TokenizerFiles::SentencePiece(p) => format!("SentencePiece ({})", p.display()),
+        TokenizerFiles::HfJson(p) => format!("Hugging Face tokenizer ({})", p.display()),
+        TokenizerFiles::Whitespace => "none: tokens are the input's whitespace-separated words".to_string(),
+    };
+    println!("tokenizer:    {tokenizer}");
+    if model.path != model.given {
+        println!("unpacked at:  {}", model.path.display());
+    }
     println!("compute types: auto, int8, int8_float32, int16, float32 (CPU); float16, int8_float16, bfloat16 (CUDA)");
     if args.load {
         let started = Instant::now();
-        let _translator = Ct2Translator::load(model, Default::default())?;
+        let (from, to) = match (&model.pair, model.language_tokens.first()) {
+            (Some((s, t)), _) => (s.clone(), t.clone()),
+            (None, Some(tok)) => (tok.clone(), tok.clone()),
+            (None, None) => ("ar".to_string(), "en".to_string()),
+        };
+        let _translator = Ct2Translator::load(model, &from, &to, Default::default())?;
         println!("load:         ok in {:.2}s", started.elapsed().as_secs_f64());
     }
     Ok(())

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::align::Thresholds;
-use crate::cli::{AlignArgs, BatchType, Device, EngineArgs};
+use crate::cli::{AlignArgs, BatchType, Device, EngineArgs, FormatArgs};
 use crate::output::{self, Destination, Format, TmxOptions, WriterOptions};
 use crate::read::{Source, TextEncoding};
 use crate::translate::ct2::parse_compute_type;
@@ -52,11 +52,7 @@ impl Job {
         let input_path = args.input.clone().ok_or_else(|| usage("no input file given"))?;
         check_lang("--from", &args.from)?;
         check_lang("--to", &args.to)?;
-        for (flag, tag) in [("--src-locale", &args.src_locale), ("--tgt-locale", &args.tgt_locale)] {
-            if let Some(tag) = tag {
-                check_lang(flag, tag)?;
-            }
-        }
+        args.formats.check()?;
         let input = Source::from_arg(&input_path);
         let encoding = TextEncoding::from_label(&args.encoding)?;
         let formats = dedup(&args.format);
@@ -113,16 +109,35 @@ impl Job {
             src_lang: args.from.clone(),
             tgt_lang: args.to.clone(),
             outputs,
-            writer_options: WriterOptions {
-                tmx: TmxOptions {
-                    src_locale: args.src_locale.clone(),
-                    tgt_locale: args.tgt_locale.clone(),
-                    keep_empty: args.tmx_keep_empty,
-                },
-            },
+            writer_options: args.formats.writer_options(args.low_score),
             thresholds: Thresholds { low_score: args.low_score, ..Thresholds::default() },
             quiet: args.quiet,
         })
+    }
+}
+
+impl FormatArgs {
+    /// Checks the locale flags.
+    pub fn check(&self) -> Result<(), Error> {
+        for (flag, tag) in [("--src-locale", &self.src_locale), ("--tgt-locale", &self.tgt_locale)] {
+            if let Some(tag) = tag {
+                check_lang(flag, tag)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn writer_options(&self, low_score: f32) -> WriterOptions {
+        WriterOptions {
+            tmx: TmxOptions {
+                src_locale: self.src_locale.clone(),
+                tgt_locale: self.tgt_locale.clone(),
+                keep_empty: self.tmx_keep_empty,
+                units: self.tmx_units,
+            },
+            xliff: self.xliff_version,
+            low_score,
+        }
     }
 }
 

@@ -9,10 +9,12 @@ pub mod bead;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod convert;
 pub mod models;
 pub mod output;
 pub mod progress;
 pub mod read;
+pub mod review;
 pub mod segment;
 pub mod translate;
 
@@ -39,6 +41,8 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] config::ConfigError),
     #[error(transparent)]
+    Convert(#[from] convert::ConvertError),
+    #[error(transparent)]
     Models(#[from] models::ModelsError),
     #[error("{0}: no text to align (the input is empty or only whitespace)")]
     EmptyInput(String),
@@ -51,6 +55,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config(_) => 2,
+            Error::Convert(e) if e.is_usage() => 2,
             Error::Interrupted | Error::Translate(translate::TranslateError::Interrupted) => 130,
             _ => 1,
         }
@@ -78,6 +83,8 @@ pub struct Report {
     pub sentences: usize,
     pub flagged: usize,
     pub written: Vec<PathBuf>,
+    /// Problems with the outputs the user should know about (one line each).
+    pub warnings: Vec<String>,
 }
 
 /// Sentences translated together; also the unit in which outputs are streamed.
@@ -137,7 +144,9 @@ pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Repo
         chunk = next_chunk(&mut paragraphs, &segmenter, &mut report)?;
     }
     check_interrupt()?;
-    report.written = outputs.finish()?;
+    let finished = outputs.finish()?;
+    report.written = finished.paths;
+    report.warnings = finished.warnings;
     progress.finish();
     Ok(report)
 }

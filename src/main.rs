@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Segment(args)) => commands::segment(&args),
         Some(Command::Info(args)) => commands::info(&args),
+        Some(Command::Convert(args)) => commands::convert(&args),
         Some(Command::Models(args)) => commands::models(&args),
         Some(Command::Config(args)) => commands::config(&args),
         None => commands::align(&cli.align),

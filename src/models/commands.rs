@@ -235,7 +235,14 @@ fn verify(opts: &Options, target: &str) -> Result<(), Error> {
                 what: format!("family: {} ({} vocabulary entries)", model.family.name(), model.vocab_size),
             });
             let started = Instant::now();
-            match Ct2Translator::load(model, Default::default()) {
+            // The pair the model declares, else (multilingual models) one of its languages,
+            // as `align info --load` does.
+            let (from, to) = match (&model.pair, model.language_tokens.first()) {
+                (Some((s, t)), _) => (s.clone(), t.clone()),
+                (None, Some(tok)) => (tok.clone(), tok.clone()),
+                (None, None) => ("ar".to_string(), "en".to_string()),
+            };
+            match Ct2Translator::load(model, &from, &to, Default::default()) {
                 Ok(_) => checks.push(Check {
                     ok: true,
                     what: format!("CTranslate2 loads it ({:.2}s)", started.elapsed().as_secs_f64()),

@@ -4,11 +4,12 @@
 //! file beside the destination and renames it only when everything succeeded, so an error or an
 //! interruption never leaves a half-written output under the final name.
 
-mod html;
 mod jsonl;
 mod side_by_side;
 mod tmx;
 mod tsv;
+mod xliff;
+mod xlsx;
 pub mod xml;
 
 use std::fs;
@@ -17,11 +18,13 @@ use std::path::{Path, PathBuf};
 
 use crate::bead::{Aligned, Meta};
 
-pub use html::HtmlWriter;
-pub use jsonl::JsonlWriter;
+pub use crate::review::HtmlWriter;
+pub use jsonl::{JsonBead, JsonSentence, JsonlWriter};
 pub use side_by_side::SideBySideWriter;
-pub use tmx::{TmxOptions, TmxWriter};
-pub use tsv::{MosesSide, MosesWriter, TsvWriter};
+pub use tmx::{tmx_date, TmxOptions, TmxUnits, TmxWriter};
+pub use tsv::{escape_field, unescape_field, MosesSide, MosesWriter, TsvWriter, LINE_BREAKS};
+pub use xliff::{XliffVersion, XliffWriter};
+pub use xlsx::XlsxWriter;
 
 /// Writes a document in one format, part by part (a long document arrives in several parts).
 pub trait Writer {
@@ -31,6 +34,11 @@ pub trait Writer {
     fn write(&mut self, part: &Aligned, out: &mut dyn Write) -> io::Result<()>;
     fn finish(&mut self, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
+    }
+    /// What the user should know about the finished output (one line each, without the path):
+    /// characters XML forbids that were removed, cells cut at a spreadsheet's limit.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
     }
 }
 
@@ -49,6 +57,11 @@ pub enum Format {
     SideBySide,
     /// Moses parallel files: NAME.ar and NAME.en, line i ↔ line i.
     Moses,
+    /// XLIFF bilingual file for post-editing the machine translation (1.2, or 2.1 with
+    /// --xliff-version 2.1).
+    Xliff,
+    /// Excel review sheet: ids, Arabic, English, score, flags, status; low scores highlighted.
+    Xlsx,
 }
 
 impl Format {
@@ -61,6 +74,8 @@ impl Format {
             Format::Html => vec!["html".into()],
             Format::SideBySide => vec!["txt".into()],
             Format::Moses => vec![src.to_string(), tgt.to_string()],
+            Format::Xliff => vec!["xlf".into()],
+            Format::Xlsx => vec!["xlsx".into()],
         }
     }
 
@@ -72,6 +87,8 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "html" | "htm" => Some(Format::Html),
             "txt" => Some(Format::SideBySide),
+            "xlf" | "xliff" => Some(Format::Xliff),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -84,6 +101,8 @@ impl Format {
             Format::Html => "html",
             Format::SideBySide => "side-by-side",
             Format::Moses => "moses",
+            Format::Xliff => "xliff",
+            Format::Xlsx => "xlsx",
         }
     }
 }
@@ -92,6 +111,9 @@ impl Format {
 #[derive(Clone, Debug, Default)]
 pub struct WriterOptions {
     pub tmx: TmxOptions,
+    pub xliff: XliffVersion,
+    /// Rows scoring below this are highlighted in the XLSX sheet.
+    pub low_score: f32,
 }
 
 /// Builds the writers for one format (Moses gives two: source side, then target side).
@@ -105,6 +127,8 @@ pub fn writers_for(format: Format, options: &WriterOptions) -> Vec<Box<dyn Write
         Format::Moses => {
             vec![Box::new(MosesWriter::new(MosesSide::Source)), Box::new(MosesWriter::new(MosesSide::Target))]
         }
+        Format::Xliff => vec![Box::new(XliffWriter::new(options.xliff, options.tmx.clone()))],
+        Format::Xlsx => vec![Box::new(XlsxWriter::new(options.low_score))],
     }
 }
 
@@ -160,6 +184,15 @@ struct Open {
     writer: Box<dyn Writer>,
 }
 
+/// What `Outputs::finish` did.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// The files moved into place.
+    pub paths: Vec<PathBuf>,
+    /// One line per problem the user should know about, each naming its output.
+    pub warnings: Vec<String>,
+}
+
 /// A set of outputs being written. Dropping it without `finish` removes the temporary files.
 pub struct Outputs {
     open: Vec<Open>,
@@ -211,13 +244,14 @@ impl Outputs {
         Ok(())
     }
 
-    /// Finishes every output and moves the files into place. Returns the paths written.
-    pub fn finish(self) -> Result<Vec<PathBuf>, OutputError> {
-        let mut done = Vec::new();
+    /// Finishes every output and moves the files into place.
+    pub fn finish(self) -> Result<Finished, OutputError> {
+        let mut done = Finished::default();
         let mut staged = Vec::new();
         for mut o in self.open {
             let err = |source| OutputError::Io { path: o.name.clone(), source };
             o.writer.finish(o.sink.out()).map_err(err)?;
+            done.warnings.extend(o.writer.warnings().into_iter().map(|w| format!("{}: {w}", o.name)));
             match o.sink {
                 Sink::Stdout(mut s) => s.flush().map_err(err)?,
                 Sink::Temp { file, dest } => {
@@ -230,7 +264,7 @@ impl Outputs {
         // Rename only after every format was written completely.
         for (tmp, dest, name) in staged {
             tmp.persist(&dest).map_err(|e| OutputError::Io { path: name, source: e.error })?;
-            done.push(dest);
+            done.paths.push(dest);
         }
         Ok(done)
     }
@@ -368,7 +402,7 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no file, not even a temporary");
         let mut outputs = Outputs::create(plan(&dest), &test_data::meta()).unwrap();
         outputs.write(&test_data::aligned()).unwrap();
-        assert_eq!(outputs.finish().unwrap(), vec![dest.clone()]);
+        assert_eq!(outputs.finish().unwrap().paths, vec![dest.clone()]);
         assert_eq!(fs::read_to_string(&dest).unwrap().lines().count(), 4);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -90,6 +90,12 @@ impl Writer for TsvWriter {
     }
 }
 
+/// Characters some reader takes as a line break: `\n`, `\r`, and the others that Python's
+/// `str.splitlines` (used by many corpus scripts) also splits on — VT, FF, the file/group/record
+/// separators, NEL, and the Unicode line and paragraph separators.
+pub const LINE_BREAKS: [char; 10] =
+    ['\n', '\r', '\u{0B}', '\u{0C}', '\u{1C}', '\u{1D}', '\u{1E}', '\u{85}', '\u{2028}', '\u{2029}'];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MosesSide {
     Source,
@@ -98,7 +104,7 @@ pub enum MosesSide {
 
 /// One side of a Moses corpus: line i of the source file ↔ line i of the target file. Beads
 /// with an empty side are left out of both files so the lines stay parallel; line breaks inside
-/// a text become spaces.
+/// a text (`LINE_BREAKS`) become spaces.
 pub struct MosesWriter {
     side: MosesSide,
 }
@@ -117,7 +123,7 @@ impl Writer for MosesWriter {
                 continue;
             }
             let text = Aligned::join(if self.side == MosesSide::Source { src } else { tgt });
-            writeln!(out, "{}", text.replace(['\n', '\r'], " "))?;
+            writeln!(out, "{}", text.replace(LINE_BREAKS, " "))?;
         }
         Ok(())
     }

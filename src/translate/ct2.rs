@@ -9,9 +9,9 @@
 use std::path::Path;
 
 use ct2rs::sys::{self, ComputeType, Device};
-use sentencepiece::SentencePieceProcessor;
 
-use super::model::{Family, ModelDir, ModelError};
+use super::model::{ModelDir, ModelError};
+use super::tokenize::Tokenizer;
 use super::{TranslateError, Translation, Translator};
 use crate::bead::Flags;
 
@@ -63,62 +63,6 @@ pub fn parse_compute_type(s: &str) -> Option<ComputeType> {
     })
 }
 
-/// The model's own tokenizers.
-enum Tokenizer {
-    SentencePiece { source: SentencePieceProcessor, target: SentencePieceProcessor, append_eos: Option<String> },
-    Whitespace,
-}
-
-impl Tokenizer {
-    fn load(model: &ModelDir) -> Result<Tokenizer, ModelError> {
-        let open = |file: &str| {
-            let path = model.path.join(file);
-            SentencePieceProcessor::open(&path)
-                .map_err(|e| ModelError::Tokenizer { path: path.display().to_string(), reason: e.to_string() })
-        };
-        match model.family {
-            Family::OpusMt => Ok(Tokenizer::SentencePiece {
-                source: open("source.spm")?,
-                target: open("target.spm")?,
-                // Marian models need </s> after the source; CTranslate2 adds it itself only when
-                // config.json says add_source_eos, and then it must not be added twice.
-                append_eos: (!model.config.add_source_eos)
-                    .then(|| model.config.eos_token.clone().unwrap_or_else(|| "</s>".to_string())),
-            }),
-            Family::Whitespace => Ok(Tokenizer::Whitespace),
-        }
-    }
-
-    fn encode(&self, text: &str) -> Result<Vec<String>, String> {
-        match self {
-            Tokenizer::SentencePiece { source, append_eos, .. } => {
-                let mut pieces: Vec<String> =
-                    source.encode(text).map_err(|e| e.to_string())?.into_iter().map(|p| p.piece).collect();
-                if let Some(eos) = append_eos {
-                    pieces.push(eos.clone());
-                }
-                Ok(pieces)
-            }
-            Tokenizer::Whitespace => Ok(text.split_whitespace().map(String::from).collect()),
-        }
-    }
-
-    /// Tokens the source adds besides the text's own pieces.
-    fn overhead(&self) -> usize {
-        match self {
-            Tokenizer::SentencePiece { append_eos, .. } => usize::from(append_eos.is_some()),
-            Tokenizer::Whitespace => 0,
-        }
-    }
-
-    fn decode(&self, pieces: &[String]) -> Result<String, String> {
-        match self {
-            Tokenizer::SentencePiece { target, .. } => target.decode_pieces(pieces).map_err(|e| e.to_string()),
-            Tokenizer::Whitespace => Ok(pieces.join(" ")),
-        }
-    }
-}
-
 /// A loaded CTranslate2 model with its tokenizers.
 pub struct Ct2Translator {
     model: ModelDir,
@@ -128,8 +72,10 @@ pub struct Ct2Translator {
 }
 
 impl Ct2Translator {
-    pub fn load(model: ModelDir, options: EngineOptions) -> Result<Ct2Translator, ModelError> {
-        let tokenizer = Tokenizer::load(&model)?;
+    /// Loads `model` to translate `from` → `to` (checked against what the model knows).
+    pub fn load(model: ModelDir, from: &str, to: &str, options: EngineOptions) -> Result<Ct2Translator, ModelError> {
+        let languages = model.languages_for(from, to)?;
+        let tokenizer = Tokenizer::load(&model, languages)?;
         let threads = if options.threads == 0 { num_cpus::get_physical() } else { options.threads };
         let config = sys::Config {
             device: options.device,
@@ -178,12 +124,15 @@ impl Ct2Translator {
             {
                 let mut tokens = self.tokenizer.encode(part).map_err(TranslateError::Engine)?;
                 if tokens.len() > limit {
-                    // A run of text with no place to cut: cut the tokens themselves.
-                    let eos = self.tokenizer.overhead();
-                    let body: Vec<String> = tokens.drain(..tokens.len() - eos).collect();
-                    for chunk in body.chunks(limit - eos) {
-                        let mut c = chunk.to_vec();
-                        c.extend(tokens.iter().cloned());
+                    // A run of text with no place to cut: cut the tokens themselves, keeping the
+                    // language token first and </s> last in every piece.
+                    let eos = if self.tokenizer.has_eos() { tokens.pop() } else { None };
+                    let prefix_len = self.tokenizer.overhead() - usize::from(eos.is_some());
+                    let prefix: Vec<String> = tokens.drain(..prefix_len).collect();
+                    for chunk in tokens.chunks(limit - self.tokenizer.overhead()) {
+                        let mut c = prefix.clone();
+                        c.extend_from_slice(chunk);
+                        c.extend(eos.iter().cloned());
                         pieces.push(c);
                         n += 1;
                     }
@@ -207,7 +156,6 @@ impl Ct2Translator {
         let mut start = 0;
         while start < order.len() {
             let mut end = start;
-            let mut tokens = 0;
             while end < order.len() {
                 let len = pieces[order[end]].len();
                 let fits = if self.options.batch_tokens {
@@ -219,15 +167,17 @@ impl Ct2Translator {
                 if !fits {
                     break;
                 }
-                tokens += len;
                 end += 1;
             }
-            let _ = tokens;
             let batch: Vec<Vec<String>> = order[start..end].iter().map(|&i| pieces[i].clone()).collect();
-            let results = self
-                .engine
-                .translate_batch(&batch, &options, None)
-                .map_err(|e| TranslateError::Engine(one_line(&e.to_string())))?;
+            let results = match &self.tokenizer.target_prefix {
+                Some(prefix) => {
+                    let prefixes = vec![vec![prefix.clone()]; batch.len()];
+                    self.engine.translate_batch_with_target_prefix(&batch, &prefixes, &options, None)
+                }
+                None => self.engine.translate_batch(&batch, &options, None),
+            }
+            .map_err(|e| TranslateError::Engine(one_line(&e.to_string())))?;
             for (k, result) in results.into_iter().enumerate() {
                 let tokens = result.hypotheses.into_iter().next().unwrap_or_default();
                 let text = self.tokenizer.decode(&tokens).map_err(TranslateError::Engine)?;

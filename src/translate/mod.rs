@@ -5,9 +5,12 @@
 //! a model. `translate_unique` sits in front of either: identical sentences of a run are
 //! translated once.
 
+pub mod argos;
 pub mod ct2;
 pub mod fake;
+pub mod langs;
 pub mod model;
+pub mod tokenize;
 
 use std::collections::HashMap;
 

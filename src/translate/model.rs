@@ -1,25 +1,28 @@
 //! Model directories: which family a CTranslate2 model belongs to, and what that means for
-//! tokenization (special tokens, language prefixes, `</s>`).
+//! tokenization (tokenizer files, special tokens, language tokens, `</s>`).
 //!
-//! Detection looks only at file names and small JSON files, so it is instant and gives a
-//! precise error before CTranslate2 (C++) ever sees the directory.
+//! Detection looks only at file names, the vocabulary and small JSON files, so it is fast and
+//! gives a precise error before CTranslate2 (C++) ever sees the directory.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use super::langs;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("model directory {dir} does not exist")]
     Missing { dir: String },
-    #[error("model path {dir} is not a directory")]
+    #[error("model path {dir} is not a directory (or an .argosmodel package)")]
     NotADirectory { dir: String },
     #[error("{dir} is not a CTranslate2 model: it has no model.bin (convert a model with ct2-transformers-converter; see docs/models.md)")]
     NotCtranslate2 { dir: String },
     #[error("model directory {dir} has no {file}")]
-    MissingFile { dir: String, file: &'static str },
-    #[error("cannot tell which model family {dir} is: looked for source.spm + target.spm (OPUS-MT/Marian), sentencepiece.bpe.model with language tokens (NLLB-200, M2M-100), metadata.json (Argos) and tokenizer.json")]
+    MissingFile { dir: String, file: String },
+    #[error("cannot tell which model family {dir} is: looked for source.spm + target.spm (OPUS-MT/Marian), sentencepiece.bpe.model or tokenizer.json with language tokens (NLLB-200, M2M-100), metadata.json + model/ (Argos package), tokenizer.json, or a bare vocabulary (pre-tokenized)")]
     UnknownFamily { dir: String },
     #[error("cannot read {path}: {reason}")]
     BadFile { path: String, reason: String },
@@ -27,10 +30,16 @@ pub enum ModelError {
     Damaged { dir: String, reason: String },
     #[error("model {dir} translates {pair}, not {asked}")]
     WrongPair { dir: String, pair: String, asked: String },
+    #[error(
+        "model {dir} has no language token for {lang:?} (it knows {known}); use one of its codes with --from/--to"
+    )]
+    UnknownLanguage { dir: String, lang: String, known: String },
     #[error("cannot load model {dir}: {reason}")]
     Load { dir: String, reason: String },
     #[error("cannot tokenize with {path}: {reason}")]
     Tokenizer { path: String, reason: String },
+    #[error("cannot unpack {path}: {reason}")]
+    Package { path: String, reason: String },
 }
 
 /// The model families we know how to drive.
@@ -38,6 +47,16 @@ pub enum ModelError {
 pub enum Family {
     /// OPUS-MT and other Marian models: `source.spm` + `target.spm`, `</s>` after the source.
     OpusMt,
+    /// NLLB-200: one SentencePiece model, `arb_Arab`-style language tokens; the source is
+    /// `[src_lang] pieces </s>`, the target starts with `tgt_lang`, stripped from the output.
+    Nllb,
+    /// M2M-100: like NLLB with `__ar__`-style language tokens.
+    M2m100,
+    /// An Argos Translate package: `metadata.json` (from_code/to_code), the CTranslate2 model in
+    /// `model/`, one `sentencepiece.model`; nothing appended to the source.
+    Argos,
+    /// Any CTranslate2 model with a Hugging Face `tokenizer.json`.
+    HfTokenizer,
     /// A model with vocabularies but no tokenizer file (OpenNMT models trained on pre-tokenized
     /// text, character-level models): the input is split at whitespace, nothing is appended,
     /// output tokens are joined with spaces.
@@ -48,9 +67,31 @@ impl Family {
     pub fn name(self) -> &'static str {
         match self {
             Family::OpusMt => "OPUS-MT (Marian)",
+            Family::Nllb => "NLLB-200",
+            Family::M2m100 => "M2M-100",
+            Family::Argos => "Argos Translate package",
+            Family::HfTokenizer => "Hugging Face tokenizer (tokenizer.json)",
             Family::Whitespace => "pre-tokenized (whitespace tokens, no tokenizer file)",
         }
     }
+
+    /// Is the language chosen per request with language tokens?
+    pub fn is_multilingual(self) -> bool {
+        matches!(self, Family::Nllb | Family::M2m100)
+    }
+}
+
+/// Which files tokenize for this model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenizerFiles {
+    /// Separate source and target SentencePiece models (Marian).
+    SentencePiecePair { source: PathBuf, target: PathBuf },
+    /// One SentencePiece model for both sides.
+    SentencePiece(PathBuf),
+    /// A Hugging Face tokenizer.
+    HfJson(PathBuf),
+    /// Whitespace tokens.
+    Whitespace,
 }
 
 /// The parts of CTranslate2's `config.json` that change tokenization.
@@ -70,34 +111,122 @@ pub struct Ct2Config {
     pub decoder_start_token: Option<String>,
 }
 
+/// `metadata.json` of an Argos package (the fields we use).
+#[derive(Clone, Debug, Deserialize)]
+struct ArgosMetadata {
+    from_code: String,
+    to_code: String,
+}
+
 /// A model directory that looks usable, with what detection found.
 #[derive(Clone, Debug)]
 pub struct ModelDir {
+    /// The CTranslate2 model directory (for Argos, the package's `model/`).
     pub path: PathBuf,
+    /// What the user pointed at, when it differs from `path` (an Argos package or zip).
+    pub given: PathBuf,
     pub family: Family,
+    pub tokenizer: TokenizerFiles,
     pub config: Ct2Config,
     /// Number of entries in the (source) vocabulary.
     pub vocab_size: usize,
-    /// Language pair when the directory says it (`opus-mt-ar-en`), as (source, target).
+    /// Language pair when the model says it (Argos metadata, `opus-mt-ar-en` directory names).
     pub pair: Option<(String, String)>,
+    /// Language tokens in the vocabulary of a multilingual model (`arb_Arab`, `__ar__` …).
+    pub language_tokens: Vec<String>,
     /// Size of model.bin in bytes.
     pub weights_bytes: u64,
 }
 
 impl ModelDir {
-    /// A short name for headers and TMX props: the directory's name.
+    /// A short name for headers and TMX props: the name of what the user pointed at.
     pub fn name(&self) -> String {
-        self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        let name = self.given.file_name().map(|n| n.to_string_lossy().into_owned());
+        name.unwrap_or_else(|| self.given.display().to_string())
     }
 
-    pub fn detect(path: &Path) -> Result<ModelDir, ModelError> {
-        let dir = path.display().to_string();
-        if !path.exists() {
+    pub fn detect(given: &Path) -> Result<ModelDir, ModelError> {
+        let dir = given.display().to_string();
+        if !given.exists() {
             return Err(ModelError::Missing { dir });
         }
-        if !path.is_dir() {
-            return Err(ModelError::NotADirectory { dir });
+        let package_root = if given.is_file() {
+            if !is_zip(given) {
+                return Err(ModelError::NotADirectory { dir });
+            }
+            super::argos::unpack_cached(given)?
+        } else {
+            given.to_path_buf()
+        };
+        // An Argos package: metadata.json beside model/.
+        let metadata_path = package_root.join("metadata.json");
+        if metadata_path.is_file() && package_root.join("model").is_dir() {
+            let meta: ArgosMetadata = read_json(&metadata_path)?;
+            let model = package_root.join("model");
+            let spm = package_root.join("sentencepiece.model");
+            if !spm.is_file() {
+                let reason = if package_root.join("bpe.model").is_file() {
+                    "it uses BPE (bpe.model), which Nazir does not support yet; use a SentencePiece package"
+                } else {
+                    "it has no sentencepiece.model"
+                };
+                return Err(ModelError::BadFile { path: dir, reason: reason.into() });
+            }
+            let mut found = ModelDir::inspect(&model, given, Family::Argos, TokenizerFiles::SentencePiece(spm))?;
+            found.pair = Some((meta.from_code, meta.to_code));
+            return Ok(found);
         }
+        let path = package_root;
+        if !path.join("model.bin").is_file() {
+            return Err(ModelError::NotCtranslate2 { dir });
+        }
+        let (source_spm, target_spm) = (path.join("source.spm"), path.join("target.spm"));
+        if source_spm.is_file() || target_spm.is_file() {
+            for (p, name) in [(&source_spm, "source.spm"), (&target_spm, "target.spm")] {
+                if !p.is_file() {
+                    return Err(ModelError::MissingFile { dir, file: name.into() });
+                }
+            }
+            let tokenizer = TokenizerFiles::SentencePiecePair { source: source_spm, target: target_spm };
+            let mut found = ModelDir::inspect(&path, given, Family::OpusMt, tokenizer)?;
+            found.pair = pair_from_name(&found.name()).or_else(|| pair_from_name(&dir_name(&path)));
+            return Ok(found);
+        }
+        let bpe = path.join("sentencepiece.bpe.model");
+        let hf = path.join("tokenizer.json");
+        let tokenizer = if bpe.is_file() {
+            Some(TokenizerFiles::SentencePiece(bpe))
+        } else if hf.is_file() {
+            Some(TokenizerFiles::HfJson(hf))
+        } else {
+            None
+        };
+        if let Some(tokenizer) = tokenizer {
+            let tokens = read_vocabulary(&path)?;
+            let nllb = langs::nllb_tokens(&tokens);
+            let m2m = langs::m2m_tokens(&tokens);
+            let (family, languages) = if nllb.len() >= 2 {
+                (Family::Nllb, nllb)
+            } else if m2m.len() >= 2 {
+                (Family::M2m100, m2m)
+            } else if matches!(tokenizer, TokenizerFiles::HfJson(_)) {
+                (Family::HfTokenizer, Vec::new())
+            } else {
+                return Err(ModelError::UnknownFamily { dir });
+            };
+            let mut found = ModelDir::inspect(&path, given, family, tokenizer)?;
+            found.language_tokens = languages;
+            return Ok(found);
+        }
+        let has_tokenizer_file = ["sentencepiece.model", "metadata.json"].iter().any(|f| path.join(f).exists());
+        if !has_tokenizer_file && read_vocabulary(&path).is_ok() {
+            return ModelDir::inspect(&path, given, Family::Whitespace, TokenizerFiles::Whitespace);
+        }
+        Err(ModelError::UnknownFamily { dir })
+    }
+
+    fn inspect(path: &Path, given: &Path, family: Family, tokenizer: TokenizerFiles) -> Result<ModelDir, ModelError> {
+        let dir = path.display().to_string();
         let weights = path.join("model.bin");
         let weights_bytes = match fs::metadata(&weights) {
             Ok(m) => m.len(),
@@ -110,22 +239,18 @@ impl ModelDir {
             })?,
             Err(_) => Ct2Config::default(),
         };
-        let family = if path.join("source.spm").is_file() && path.join("target.spm").is_file() {
-            Family::OpusMt
-        } else if path.join("source.spm").is_file() {
-            return Err(ModelError::MissingFile { dir, file: "target.spm" });
-        } else if path.join("target.spm").is_file() {
-            return Err(ModelError::MissingFile { dir, file: "source.spm" });
-        } else if vocabulary_size(path).is_ok()
-            && !has_any(path, &["sentencepiece.bpe.model", "sentencepiece.model", "tokenizer.json", "metadata.json"])
-        {
-            Family::Whitespace
-        } else {
-            return Err(ModelError::UnknownFamily { dir });
-        };
-        let vocab_size = vocabulary_size(path)?;
-        let pair = pair_from_name(&path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        Ok(ModelDir { path: path.to_path_buf(), family, config, vocab_size, pair, weights_bytes })
+        let vocab_size = read_vocabulary(path)?.len();
+        Ok(ModelDir {
+            path: path.to_path_buf(),
+            given: given.to_path_buf(),
+            family,
+            tokenizer,
+            config,
+            vocab_size,
+            pair: None,
+            language_tokens: Vec::new(),
+            weights_bytes,
+        })
     }
 
     /// The longest input the model's position table takes, minus room for special tokens.
@@ -133,34 +258,71 @@ impl ModelDir {
         match self.family {
             // Marian's sinusoidal table in CTranslate2 conversions has 512 positions.
             Family::OpusMt => 510,
-            Family::Whitespace => 1024,
+            // NLLB-200 and M2M-100 were trained with 1024 positions; room for the language
+            // token and </s>.
+            Family::Nllb | Family::M2m100 => 1020,
+            // OpenNMT-py models (Argos) have no hard limit, but were trained on sentences.
+            Family::Argos | Family::HfTokenizer | Family::Whitespace => 510,
         }
     }
 
-    /// Checks that this model can translate `from` → `to`, when its pair is known.
-    pub fn check_pair(&self, from: &str, to: &str) -> Result<(), ModelError> {
+    /// Checks that this model can translate `from` → `to`, and returns the language tokens to
+    /// use (source prefix, target prefix) for multilingual models.
+    pub fn languages_for(&self, from: &str, to: &str) -> Result<(Option<String>, Option<String>), ModelError> {
+        if self.family.is_multilingual() {
+            let find = |lang: &str| {
+                langs::token_for(self.family, lang, &self.language_tokens).ok_or_else(|| ModelError::UnknownLanguage {
+                    dir: self.given.display().to_string(),
+                    lang: lang.to_string(),
+                    known: summarize(&self.language_tokens),
+                })
+            };
+            return Ok((Some(find(from)?), Some(find(to)?)));
+        }
         match &self.pair {
             Some((s, t)) if !(same_language(s, from) && same_language(t, to)) => Err(ModelError::WrongPair {
-                dir: self.path.display().to_string(),
+                dir: self.given.display().to_string(),
                 pair: format!("{s}→{t}"),
                 asked: format!("{from}→{to}"),
             }),
-            _ => Ok(()),
+            _ => Ok((None, None)),
         }
     }
+
+    /// Checks the language pair (single-pair models) or that both languages exist
+    /// (multilingual models).
+    pub fn check_pair(&self, from: &str, to: &str) -> Result<(), ModelError> {
+        self.languages_for(from, to).map(|_| ())
+    }
+}
+
+fn summarize(tokens: &[String]) -> String {
+    let shown: Vec<&str> = tokens.iter().take(8).map(String::as_str).collect();
+    if tokens.len() > shown.len() {
+        format!("{} and {} more", shown.join(", "), tokens.len() - shown.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn dir_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn is_zip(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && &magic == b"PK\x03\x04"
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ModelError> {
+    let bad = |reason: String| ModelError::BadFile { path: path.display().to_string(), reason };
+    let text = fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| bad(e.to_string()))
 }
 
 /// Compares language codes on their primary subtag: `ar` matches `ar-SA` and `arb`.
 pub fn same_language(a: &str, b: &str) -> bool {
-    let norm = |c: &str| {
-        let primary = c.split(['-', '_']).next().unwrap_or(c).to_ascii_lowercase();
-        match primary.as_str() {
-            "arb" => "ar".to_string(),
-            "eng" => "en".to_string(),
-            _ => primary,
-        }
-    };
-    norm(a) == norm(b)
+    langs::primary(a) == langs::primary(b)
 }
 
 /// `opus-mt-ar-en` (with any prefix or suffix such as `-ct2-int8`) → ("ar", "en").
@@ -174,25 +336,21 @@ fn pair_from_name(name: &str) -> Option<(String, String)> {
     (is_code(s) && is_code(t)).then(|| (s.to_string(), t.to_string()))
 }
 
-fn has_any(dir: &Path, files: &[&str]) -> bool {
-    files.iter().any(|f| dir.join(f).exists())
-}
-
-fn vocabulary_size(dir: &Path) -> Result<usize, ModelError> {
+/// The model's (source or shared) vocabulary, from the JSON or text file CTranslate2 wrote.
+pub fn read_vocabulary(dir: &Path) -> Result<Vec<String>, ModelError> {
     for name in ["shared_vocabulary.json", "source_vocabulary.json"] {
         let path = dir.join(name);
-        if let Ok(text) = fs::read_to_string(&path) {
-            let tokens: Vec<String> = serde_json::from_str(&text)
-                .map_err(|e| ModelError::BadFile { path: path.display().to_string(), reason: e.to_string() })?;
-            return Ok(tokens.len());
+        if path.is_file() {
+            return read_json(&path);
         }
     }
     for name in ["shared_vocabulary.txt", "source_vocabulary.txt"] {
-        if let Ok(text) = fs::read_to_string(dir.join(name)) {
-            return Ok(text.lines().count());
+        let path = dir.join(name);
+        if let Ok(text) = fs::read_to_string(&path) {
+            return Ok(text.lines().map(String::from).collect());
         }
     }
-    Err(ModelError::MissingFile { dir: dir.display().to_string(), file: "shared_vocabulary.json" })
+    Err(ModelError::MissingFile { dir: dir.display().to_string(), file: "shared_vocabulary.json".into() })
 }
 
 #[cfg(test)]

@@ -17,10 +17,25 @@ pub fn sample() -> PathBuf {
     root().join("corpora/samples/bbc-russia-north-korea.ar.txt")
 }
 
-/// `../shared`, when this checkout has it.
+/// `../shared`, when this checkout has it (or `$NAZIR_SHARED`, for a checkout elsewhere).
 pub fn shared() -> Option<PathBuf> {
-    let p = root().join("../shared");
+    let p = std::env::var_os("NAZIR_SHARED").map_or_else(|| root().join("../shared"), PathBuf::from);
     p.is_dir().then_some(p)
+}
+
+/// What `scripts/install-readers` installs: the XLIFF schemas and translate-toolkit's venv.
+pub fn readers_dir() -> PathBuf {
+    root().join("target/readers")
+}
+
+/// A third-party reader is missing: in CI (`CI` set, as `.ci/run` runs) that fails the test;
+/// elsewhere the check is skipped with a message saying how to get it.
+pub fn reader_missing(what: &str) {
+    let msg = format!("missing {what}: run scripts/install-readers");
+    if std::env::var_os("CI").is_some() {
+        panic!("{msg}");
+    }
+    eprintln!("skipping: {msg}");
 }
 
 /// Runs `align` with arguments; the model flags keep outputs short so tests stay fast.

@@ -275,16 +275,21 @@ const ARGOS_ENTRY: &str = "\n[[model]]\nname = \"argos-ar-en\"\nfamily = \"argos
     languages = \"Arabic → English\"\nurl = \"http://127.0.0.1:1/v1/translate-ar_en-1_0.argosmodel\"\narchive = \"zip\"\n\
     licence = \"MIT\"\ncommercial = true\nfiles = [{ path = \"translate-ar_en-1_0.argosmodel\", sha256 = \"unknown\" }]\n";
 
+/// The tiny Argos fixture as a `.argosmodel`: every file under one top-level directory.
+fn argos_fixture_zip() -> Vec<u8> {
+    let root = root().join("tests/fixtures/models/argos-ar-en-tiny");
+    let mut entries = Vec::new();
+    for rel in ["metadata.json", "sentencepiece.model", "model/config.json", "model/model.bin", "model/shared_vocabulary.json"] {
+        entries.push((format!("translate-ar_en-1_0/{rel}"), fs::read(root.join(rel)).unwrap()));
+    }
+    let refs: Vec<(&str, Vec<u8>)> = entries.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    argos_zip(&refs)
+}
+
 #[test]
-fn an_argos_package_is_fetched_from_the_mirror_and_unpacked() {
+fn an_argos_package_is_fetched_from_the_mirror_unpacked_and_loads() {
     let server = Server::start();
-    let pkg = argos_zip(&[
-        ("translate-ar_en-1_0/metadata.json", br#"{"package_version":"1.0","from_code":"ar","to_code":"en"}"#.to_vec()),
-        ("translate-ar_en-1_0/model/model.bin", tiny_bytes("model.bin")),
-        ("translate-ar_en-1_0/model/shared_vocabulary.json", tiny_bytes("shared_vocabulary.json")),
-        ("translate-ar_en-1_0/sentencepiece.model", tiny_bytes("source.spm")),
-    ]);
-    server.add("/argos/translate-ar_en-1_0.argosmodel", pkg);
+    server.add("/argos/translate-ar_en-1_0.argosmodel", argos_fixture_zip());
     let mut sb = Sandbox::new();
     write_catalogue(&mut sb, None, ARGOS_ENTRY);
     // The catalogue's URL (port 1) is dead: only the mirror can serve it.
@@ -293,11 +298,20 @@ fn an_argos_package_is_fetched_from_the_mirror_and_unpacked() {
     assert!(out.status.success(), "{}", stderr(&out));
     let dir = sb.models().join("argos-ar-en");
     assert!(dir.join("metadata.json").is_file(), "the package's top directory is stripped");
-    assert_eq!(fs::read(dir.join("model/model.bin")).unwrap(), tiny_bytes("model.bin"));
+    let fixture = root().join("tests/fixtures/models/argos-ar-en-tiny");
+    assert_eq!(fs::read(dir.join("model/model.bin")).unwrap(), fs::read(fixture.join("model/model.bin")).unwrap());
     let record = fs::read_to_string(dir.join(".nazir-model.toml")).unwrap();
     assert!(record.contains("translate-ar_en-1_0.argosmodel") && record.contains("checked = \"recorded\""), "{record}");
     assert!(record.contains("path = \"model/model.bin\""), "{record}");
     assert!(!sb.models().join(".partial").exists(), "the downloaded archive is not kept");
+
+    let out = sb.align(&["models", "verify", "argos-ar-en"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    assert!(text.contains("model/model.bin: SHA-256 matches the download record") && text.contains("CTranslate2 loads it"), "{text}");
+    // And a run can use it by name.
+    let out = run_sample(&sb, &["--model", "argos-ar-en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]

@@ -57,11 +57,15 @@ fn sample_page_gives_valid_tmx_one_unit_per_sentence_and_lossless_segments() {
     }
     assert_eq!(squash(&rebuilt), squash(&paragraphs.concat()));
 
-    // The TSV has a header and one line per bead; the HTML page one row per bead.
+    // The TSV has a header and one line per bead; the HTML page embeds every bead.
     let tsv = fs::read_to_string(dir.path().join("bbc-russia-north-korea.ar-en.tsv")).unwrap();
     assert_eq!(tsv.lines().count(), beads.len() + 1);
     let html = fs::read_to_string(dir.path().join("bbc-russia-north-korea.ar-en.html")).unwrap();
-    assert_eq!(html.matches("<tr class=").count(), beads.len());
+    let open = "<script type=\"application/json\" id=\"nazir-beads\">";
+    let data = &html[html.find(open).unwrap() + open.len()..];
+    let embedded: Vec<Value> = serde_json::from_str(&data[..data.find("</script>").unwrap()]).unwrap();
+    assert_eq!(embedded.len(), beads.len());
+    assert_eq!(embedded.last().unwrap()["src"], beads.last().unwrap()["src"]);
 }
 
 #[test]

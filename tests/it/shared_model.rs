@@ -14,7 +14,7 @@ fn transliteration_model_gives_its_known_outputs() {
     for dir in ["aren-transliteration", "aren-transliteration-i8"] {
         let model = ModelDir::detect(&shared.join("models").join(dir)).unwrap();
         let options = EngineOptions { beam: 2, ..EngineOptions::default() };
-        let translator = Ct2Translator::load(model, options).unwrap();
+        let translator = Ct2Translator::load(model, "ar", "en", options).unwrap();
         let out = translator.translate(&["آ ت ز م و ن", "آ ز ا"], &|_| {}).unwrap();
         assert_eq!(out[0].text, "a t z m o n", "{dir}");
         assert_eq!(out[1].text, "a z z a", "{dir}");
