@@ -137,7 +137,7 @@ fn write(dir: &Path, stem: &str, meta: &Meta, parts: &[Aligned]) -> Result<Vec<P
     for part in parts {
         outputs.write(part).map_err(|e| e.to_string())?;
     }
-    outputs.finish().map_err(|e| e.to_string())
+    outputs.finish().map(|f| f.paths).map_err(|e| e.to_string())
 }
 
 fn meta(input: &str, model: Option<&str>) -> Meta {
