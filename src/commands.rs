@@ -17,6 +17,12 @@ pub use crate::models::commands::{config, models};
 pub fn align(args: &AlignArgs) -> Result<(), Error> {
     let job = Job::from_args(args)?;
     let mut engine = args.engine.options()?;
+    // --out-dir is created when missing (the README's `--out-dir out` on a fresh clone), and
+    // before any model download, so a bad output path fails first.
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|source| crate::output::OutputError::Io { path: dir.display().to_string(), source })?;
+    }
     // --model DIR as is; else a model name, the config file's model, or the catalogue default
     // (downloaded once): src/models.
     let model_path = match &args.model {

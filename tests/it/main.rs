@@ -4,8 +4,8 @@ mod common;
 mod http;
 
 mod bad_input;
-mod formats;
 mod families;
+mod formats;
 mod models;
 mod pipeline;
 mod shared_model;

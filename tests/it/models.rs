@@ -279,7 +279,9 @@ const ARGOS_ENTRY: &str = "\n[[model]]\nname = \"argos-ar-en\"\nfamily = \"argos
 fn argos_fixture_zip() -> Vec<u8> {
     let root = root().join("tests/fixtures/models/argos-ar-en-tiny");
     let mut entries = Vec::new();
-    for rel in ["metadata.json", "sentencepiece.model", "model/config.json", "model/model.bin", "model/shared_vocabulary.json"] {
+    for rel in
+        ["metadata.json", "sentencepiece.model", "model/config.json", "model/model.bin", "model/shared_vocabulary.json"]
+    {
         entries.push((format!("translate-ar_en-1_0/{rel}"), fs::read(root.join(rel)).unwrap()));
     }
     let refs: Vec<(&str, Vec<u8>)> = entries.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
@@ -308,7 +310,10 @@ fn an_argos_package_is_fetched_from_the_mirror_unpacked_and_loads() {
     let out = sb.align(&["models", "verify", "argos-ar-en"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}{}", stderr(&out));
-    assert!(text.contains("model/model.bin: SHA-256 matches the download record") && text.contains("CTranslate2 loads it"), "{text}");
+    assert!(
+        text.contains("model/model.bin: SHA-256 matches the download record") && text.contains("CTranslate2 loads it"),
+        "{text}"
+    );
     // And a run can use it by name.
     let out = run_sample(&sb, &["--model", "argos-ar-en"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -359,16 +364,21 @@ fn first_run_fetches_the_default_model_through_hf_endpoint_once() {
     serve_tiny(&server, "gaudi/opus-mt-ar-en-ctranslate2");
     let mut sb = Sandbox::new();
     sb.set("HF_ENDPOINT", &server.url());
-    let out = run_sample(&sb, &[]);
+    // As the README's command on a fresh clone: no --model, and an --out-dir not there yet.
+    let fresh_out = sb.path("fresh/out");
+    let input = sample();
+    let args =
+        [input.to_str().unwrap(), "--to", "en", "--out-dir", fresh_out.to_str().unwrap(), "--max-output-tokens", "8"];
+    let out = sb.align(&args);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
+    assert!(fresh_out.join("bbc-russia-north-korea.ar-en.tmx").is_file());
     assert!(
         err.contains("downloading model opus-mt-ar-en")
             && err.contains("licence Apache-2.0")
             && err.contains("~157 MB"),
         "{err}"
     );
-    assert!(sb.path("out/bbc-russia-north-korea.ar-en.tmx").is_file());
     assert_installed_like_fixture(&sb.models().join("opus-mt-ar-en"));
 
     // The second run uses the stored model: no request reaches the server.
