@@ -77,7 +77,8 @@ impl Client {
         Client { agent: config.into(), opts }
     }
 
-    /// Downloads `url` to `dest`, through `dest.part` (resumed when present). `progress` gets
+    /// Downloads `url` to `dest`, through `dest.part` (resumed when present; `dest.part.etag`
+    /// keeps the validator for `If-Range`). `progress` gets
     /// (bytes so far, total when known).
     pub fn fetch(
         &self,
@@ -87,6 +88,10 @@ impl Client {
         progress: &dyn Fn(u64, Option<u64>),
     ) -> Result<Fetched, ModelsError> {
         let part = part_path(dest);
+        let etag_file = part.with_file_name(format!("{}.etag", part.file_name().unwrap_or_default().to_string_lossy()));
+        if let Some(parent) = part.parent() {
+            fs::create_dir_all(parent).map_err(|e| ModelsError::io(parent, e))?;
+        }
         let mut fetched = Fetched::default();
         let mut last_cut = String::new();
         let mut complete = false;
@@ -95,8 +100,17 @@ impl Client {
         let mut hashed = 0u64;
         for _attempt in 0..ATTEMPTS {
             let have = fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
-            let resp = self.get(url, (have > 0).then_some(have), &mut fetched)?;
+            // If-Range with the ETag the part file's bytes came with: if the file changed upstream
+            // since (a branch moved on), the server sends it whole instead of a mismatched rest.
+            let etag = fs::read_to_string(&etag_file).ok().filter(|_| have > 0);
+            let resp = self.get(url, (have > 0).then_some((have, etag)), &mut fetched)?;
             let status = resp.status().as_u16();
+            match header(&resp, "etag").filter(|t| !t.starts_with("W/") && matches!(status, 200 | 206)) {
+                Some(tag) => fs::write(&etag_file, tag).map_err(|e| ModelsError::io(&etag_file, e))?,
+                None => {
+                    fs::remove_file(&etag_file).ok();
+                }
+            }
             let mut start = have;
             match status {
                 200 => start = 0,
@@ -164,6 +178,7 @@ impl Client {
         let bytes = hashed;
         fetched.bytes = bytes;
         fetched.sha256 = hex(&hasher.finalize());
+        fs::remove_file(&etag_file).ok();
         let wrong = |what: String| {
             fs::remove_file(&part).ok();
             Err(ModelsError::Mismatch { url: url.to_string(), what })
@@ -184,14 +199,17 @@ impl Client {
     fn get(
         &self,
         url: &str,
-        from: Option<u64>,
+        from: Option<(u64, Option<String>)>,
         fetched: &mut Fetched,
     ) -> Result<ureq::http::Response<ureq::Body>, ModelsError> {
         let mut current = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
             let mut req = self.agent.get(&current);
-            if let Some(n) = from {
+            if let Some((n, etag)) = &from {
                 req = req.header("Range", format!("bytes={n}-"));
+                if let Some(tag) = etag {
+                    req = req.header("If-Range", tag.trim());
+                }
             }
             let resp = req.call().map_err(|e| self.unreachable(&current, e))?;
             if let Some(c) = header(&resp, "x-repo-commit") {

@@ -289,6 +289,10 @@ impl Options {
         if result.is_err() {
             // Leave no empty directories behind when nothing was downloaded at all.
             let staging = self.models_dir.join(PARTIAL_DIR).join(&entry.name);
+            let content_empty = fs::read_dir(staging.join("content")).map_or(true, |mut rd| rd.next().is_none());
+            if content_empty && !staging.join("download").exists() {
+                fs::remove_file(staging.join("source")).ok();
+            }
             for d in [staging.join("content"), staging.join("download"), staging, self.models_dir.join(PARTIAL_DIR)] {
                 fs::remove_dir(d).ok();
             }
@@ -322,7 +326,14 @@ impl Options {
         };
         let staging = self.models_dir.join(PARTIAL_DIR).join(&entry.name);
         let content = staging.join("content");
+        // Partial files are resumed only for the same source and revision: a pull of another
+        // revision (or from another mirror) starts afresh.
+        let marker = staging.join("source");
+        if staging.exists() && fs::read_to_string(&marker).ok().as_deref() != Some(source.as_str()) {
+            fs::remove_dir_all(&staging).map_err(|e| ModelsError::io(&staging, e))?;
+        }
         fs::create_dir_all(&content).map_err(|e| ModelsError::io(&content, e))?;
+        fs::write(&marker, &source).map_err(|e| ModelsError::io(&marker, e))?;
         let client = Client::new(self.net);
         let mut record = Record {
             name: entry.name.clone(),
@@ -378,6 +389,7 @@ impl Options {
         fs::write(content.join(RECORD_FILE), text).map_err(|e| ModelsError::io(&content.join(RECORD_FILE), e))?;
         if target.exists() {
             let old = staging.join("previous");
+            fs::remove_dir_all(&old).ok();
             fs::rename(&target, &old).map_err(|e| ModelsError::io(&target, e))?;
         }
         fs::rename(&content, &target).map_err(|e| ModelsError::io(&target, e))?;

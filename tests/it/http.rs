@@ -1,7 +1,8 @@
 //! A small HTTP/1.1 file server for the download tests, listening on 127.0.0.1 only.
 //!
 //! Serves byte strings at fixed paths, honours `Range: bytes=N-`, answers 404 for anything else,
-//! and can cut a response short (the connection closes mid-body) a given number of times, or
+//! sends a strong ETag and honours `If-Range` (a changed file is sent whole), and can cut a
+//! response short (the connection closes mid-body) a given number of times, or
 //! never answer at all, so resume and timeout paths run against a real socket. One connection
 //! at a time, `Connection: close`; the server stops when dropped.
 
@@ -17,6 +18,7 @@ use std::time::Duration;
 pub struct Request {
     pub path: String,
     pub range: Option<String>,
+    pub if_range: Option<String>,
 }
 
 #[derive(Default)]
@@ -111,6 +113,7 @@ fn handle(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     reader.read_line(&mut line)?;
     let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
     let mut range = None;
+    let mut if_range = None;
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
@@ -119,11 +122,13 @@ fn handle(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         if let Some((name, value)) = h.split_once(':') {
             if name.eq_ignore_ascii_case("range") {
                 range = Some(value.trim().to_string());
+            } else if name.eq_ignore_ascii_case("if-range") {
+                if_range = Some(value.trim().to_string());
             }
         }
     }
     let mut st = state.lock().unwrap();
-    st.log.push(Request { path: path.clone(), range: range.clone() });
+    st.log.push(Request { path: path.clone(), range: range.clone(), if_range: if_range.clone() });
     let extra: String =
         st.headers.get(&path).map_or(String::new(), |hs| hs.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect());
     let mut out = stream;
@@ -134,6 +139,9 @@ fn handle(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         out.write_all(msg)?;
         return out.shutdown(Shutdown::Both);
     };
+    let etag = etag_of(&body);
+    // RFC 9110 §13.1.5: a Range with a stale If-Range validator gets the whole file.
+    let range = range.filter(|_| if_range.as_deref().is_none_or(|t| t == etag));
     let start = range
         .as_deref()
         .and_then(|r| r.strip_prefix("bytes="))
@@ -155,9 +163,19 @@ fn handle(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         Some(n) => (format!("206 Partial Content\r\nContent-Range: bytes {n}-{}/{len}", len - 1), n),
         None => ("200 OK".to_string(), 0),
     };
-    write!(out, "HTTP/1.1 {status}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n", len - from)?;
+    write!(
+        out,
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nETag: {etag}\r\n{extra}Connection: close\r\n\r\n",
+        len - from
+    )?;
     let end = cut.map_or(len, |c| (from + c).min(len));
     out.write_all(&body[from..end])?;
     out.flush()?;
     out.shutdown(Shutdown::Both)
+}
+
+/// A strong validator that changes with the content (FNV-1a).
+fn etag_of(body: &[u8]) -> String {
+    let h = body.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    format!("\"{h:016x}\"")
 }

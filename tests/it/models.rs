@@ -214,6 +214,50 @@ fn a_download_that_keeps_breaking_is_resumed_by_the_next_run() {
 }
 
 #[test]
+fn a_file_changed_upstream_between_runs_is_downloaded_whole_not_spliced() {
+    let server = Server::start();
+    serve_tiny(&server, HUB);
+    let path = format!("/{HUB}/resolve/main/model.bin");
+    server.cut(&path, 50_000, 3);
+    let mut sb = Sandbox::new();
+    // No checksum for model.bin: only If-Range can tell that the rest belongs to another file.
+    write_catalogue(&mut sb, Some(("model.bin", "unknown")), "");
+    sb.set("HF_ENDPOINT", &server.url());
+    assert!(!sb.align(&["models", "pull", "opus-mt-ar-en"]).status.success());
+    // The branch moves on: same size, other bytes.
+    let changed: Vec<u8> = tiny_bytes("model.bin").iter().map(|b| b.wrapping_add(1)).collect();
+    server.add(&path, changed.clone());
+    let before = server.requests_for(&path).len();
+    let out = sb.align(&["models", "pull", "opus-mt-ar-en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let resumed = &server.requests_for(&path)[before];
+    assert_eq!(resumed.range.as_deref(), Some("bytes=150000-"));
+    assert!(resumed.if_range.is_some(), "the resume carries the part file's ETag");
+    assert_eq!(fs::read(sb.models().join("opus-mt-ar-en/model.bin")).unwrap(), changed);
+}
+
+#[test]
+fn partial_files_of_another_revision_are_not_resumed() {
+    let server = Server::start();
+    serve_tiny(&server, HUB);
+    for f in FILES {
+        server.add(&format!("/{HUB}/resolve/v2/{f}"), tiny_bytes(f));
+    }
+    server.cut(&format!("/{HUB}/resolve/main/model.bin"), 50_000, 3);
+    let mut sb = Sandbox::new();
+    write_catalogue(&mut sb, None, "");
+    sb.set("HF_ENDPOINT", &server.url());
+    assert!(!sb.align(&["models", "pull", "opus-mt-ar-en"]).status.success());
+    let out = sb.align(&["models", "pull", "opus-mt-ar-en", "--revision", "v2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v2 = server.requests_for(&format!("/{HUB}/resolve/v2/model.bin"));
+    assert_eq!(v2.len(), 1);
+    assert_eq!(v2[0].range, None, "main's partial model.bin is not continued from v2");
+    let record = fs::read_to_string(sb.models().join("opus-mt-ar-en/.nazir-model.toml")).unwrap();
+    assert!(record.contains("revision = \"v2\""), "{record}");
+}
+
+#[test]
 fn a_checksum_mismatch_is_an_error_and_installs_nothing() {
     let server = Server::start();
     serve_tiny(&server, HUB);
