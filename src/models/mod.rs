@@ -442,7 +442,7 @@ impl Options {
             bar
         };
         let result = client.fetch(url, dest, expect, &|done, total| {
-            announce();
+            bar.suspend(announce); // the note goes above the bar, not through it
             if let Some(t) = total {
                 bar.set_length(t);
             }
