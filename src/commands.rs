@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, Write};
 use std::time::Instant;
 
-use crate::cli::{AlignArgs, InfoArgs, SegmentArgs, SegmentFormat};
+use crate::cli::{AlignArgs, EvalSegmentArgs, InfoArgs, SegmentArgs, SegmentFormat};
 use crate::config::Job;
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::{Lang, Segmenter};
@@ -45,10 +45,24 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// `align segment`: one sentence per line, or JSONL with offsets.
+/// `align segment`: one sentence per line, or JSONL with offsets; or write our rules as SRX.
 pub fn segment(args: &SegmentArgs) -> Result<(), Error> {
-    let source = Source::from_arg(&args.input);
-    let segmenter = Segmenter::new(Lang::from_code(&args.lang));
+    if let Some(path) = &args.export_srx {
+        let xml = crate::segment::export::our_rules().to_xml();
+        let write_err =
+            |source| Error::Output(crate::output::OutputError::Io { path: path.display().to_string(), source });
+        if path.as_os_str() == "-" {
+            io::stdout().write_all(xml.as_bytes()).map_err(write_err)?;
+        } else {
+            std::fs::write(path, xml).map_err(write_err)?;
+        }
+        if args.input.is_none() {
+            return Ok(());
+        }
+    }
+    let Some(input) = &args.input else { return Ok(()) };
+    let source = Source::from_arg(input);
+    let segmenter = Segmenter::load(&args.lang, args.srx.as_deref())?;
     let paragraphs = Paragraphs::open(&source, TextEncoding::from_label(&args.encoding)?)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -80,6 +94,121 @@ pub fn segment(args: &SegmentArgs) -> Result<(), Error> {
         }
     }
     out.flush().map_err(write_err)?;
+    Ok(())
+}
+
+/// `align eval segment`: the boundary table (docs/segmentation.md shows and explains it).
+pub fn eval_segment(args: &EvalSegmentArgs) -> Result<(), Error> {
+    use crate::segment::eval::{self, System};
+    use crate::segment::srx::SrxDocument;
+    use std::collections::HashMap;
+    use std::ops::Range;
+
+    let corpora = match &args.gold {
+        Some(path) => vec![eval::gold_file(path, &args.lang)?],
+        None => {
+            let dir = match &args.data {
+                Some(d) => d.clone(),
+                None => {
+                    let here = std::path::PathBuf::from("../shared/data");
+                    if here.is_dir() {
+                        here
+                    } else {
+                        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+                    }
+                }
+            };
+            eval::shared_corpora(&dir)?
+        }
+    };
+    let mut langs: Vec<String> = corpora.iter().map(|c| c.lang.clone()).collect();
+    langs.dedup();
+    type Split<'a> = Result<Box<dyn Fn(&str) -> Vec<Range<usize>> + 'a>, String>;
+    let column = |name: &str, make: &dyn Fn(&str) -> Split<'static>| System {
+        name: name.to_string(),
+        split: langs.iter().map(|l| (l.clone(), make(l))).collect::<HashMap<_, _>>(),
+    };
+    let ours = column("ours", &|l| {
+        let s = Segmenter::new(Lang::from_code(l));
+        Ok(Box::new(move |t: &str| s.split(t)))
+    });
+    let exported = crate::segment::export::our_rules();
+    let ours_srx = column("ours as SRX", &|l| {
+        let s = Segmenter::from_srx(&exported, l).map_err(|e| e.to_string())?;
+        Ok(Box::new(move |t: &str| s.split(t)))
+    });
+    let naive = column("naive", &|_| Ok(Box::new(eval::naive_split)));
+    let mut notes = Vec::new();
+    let lt_path = args.srx_baseline.clone().or_else(eval::find_languagetool_srx);
+    let lt_doc = match &lt_path {
+        Some(p) => match SrxDocument::load(p) {
+            Ok(d) => {
+                notes.push(format!("LanguageTool SRX: {}", p.display()));
+                Some(d)
+            }
+            Err(e) => {
+                notes.push(format!("LanguageTool SRX skipped: {e}"));
+                None
+            }
+        },
+        None => {
+            notes.push("LanguageTool SRX skipped: no --srx-baseline given and no copy of the srx crate's data/segment.srx under ~/.cargo/registry (`cargo info srx` downloads one)".to_string());
+            None
+        }
+    };
+    let lt = column("LanguageTool SRX", &|l| match &lt_doc {
+        Some(d) => {
+            let s = Segmenter::from_srx(d, l).map_err(|e| e.to_string())?;
+            Ok(Box::new(move |t: &str| s.split(t)))
+        }
+        None => Err("no file".into()),
+    });
+    for (name, sys) in [("LanguageTool SRX", &lt), ("ours as SRX", &ours_srx)] {
+        for (lang, r) in &sys.split {
+            if let Err(e) = r {
+                if lt_doc.is_some() || name != "LanguageTool SRX" {
+                    notes.push(format!("{name} skipped for {lang}: {e}"));
+                }
+            }
+        }
+    }
+    let mut systems = vec![ours, ours_srx, naive, lt];
+    if let Some(path) = &args.srx {
+        let doc = SrxDocument::load(path).map_err(crate::segment::SegmentError::from)?;
+        systems.push(column(&path.file_name().map_or("--srx".into(), |n| n.to_string_lossy().into_owned()), &|l| {
+            let s = Segmenter::from_srx(&doc, l).map_err(|e| e.to_string())?;
+            Ok(Box::new(move |t: &str| s.split(t)))
+        }));
+    }
+    let mut out = String::from("Sentence boundaries inside paragraphs: precision, recall, F1.\n");
+    out.push_str("half: A = documents at even positions (rules were tuned on these), B = odd (held out).\n");
+    out.push_str(
+        "unmarked: gold boundaries after a sentence with no final punctuation (no punctuation rule can find them).\n\n",
+    );
+    out.push_str(&eval::table(&corpora, &systems));
+    out.push('\n');
+    let mut seen = Vec::new();
+    for c in &corpora {
+        if !seen.contains(&c.note) {
+            seen.push(c.note);
+            out.push_str(c.note);
+            out.push('\n');
+        }
+    }
+    for n in notes {
+        out.push_str(&n);
+        out.push('\n');
+    }
+    if args.errors {
+        out.push('\n');
+        for c in &corpora {
+            if let Some(Ok(f)) = systems[0].split.get(&c.lang) {
+                eval::errors(c, f.as_ref(), &mut out);
+            }
+        }
+    }
+    let write_err = |source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source });
+    io::stdout().lock().write_all(out.as_bytes()).map_err(write_err)?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use clap::Parser;
-use nazir::cli::{Cli, Command};
+use nazir::cli::{Cli, Command, EvalCommand};
 use nazir::{commands, INTERRUPTED};
 
 fn main() -> ExitCode {
@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Segment(args)) => commands::segment(&args),
         Some(Command::Info(args)) => commands::info(&args),
+        Some(Command::Eval(EvalCommand::Segment(args))) => commands::eval_segment(&args),
         None => commands::align(&cli.align),
     };
     match result {
