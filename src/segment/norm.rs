@@ -100,6 +100,8 @@ pub struct Word {
     pub opened: bool,
     /// The first of those openers.
     pub opener: Option<char>,
+    /// Closers or punctuation were stripped from its end (`D)` gives `D`).
+    pub trimmed: bool,
     /// Byte range of the whole token in the original text.
     pub start: usize,
     pub end: usize,
@@ -127,8 +129,10 @@ impl Word {
     pub fn lower(&self) -> String {
         self.norm.to_lowercase()
     }
-    pub fn letters(&self) -> usize {
-        self.norm.chars().filter(|c| c.is_alphabetic()).count()
+    /// The leading letters of the word: `و"إذا` gives `و`, the conjunction before a quotation.
+    pub fn core(&self) -> &str {
+        let end = self.norm.find(|c: char| !c.is_alphanumeric()).unwrap_or(self.norm.len());
+        &self.norm[..end]
     }
 }
 
@@ -177,10 +181,12 @@ fn make_word(text: &str, start: usize, end: usize) -> Word {
         leading = false;
         norm.push(f);
     }
+    let mut trimmed = false;
     while norm.ends_with(|c: char| is_closer(c) || is_terminator(c) || matches!(c, ',' | '،' | ';' | '؛' | ':')) {
         norm.pop();
+        trimmed = true;
     }
-    Word { norm, opened, opener, start, end }
+    Word { norm, opened, opener, trimmed, start, end }
 }
 
 /// Up to `n` tokens after byte `start`.

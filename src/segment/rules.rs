@@ -57,8 +57,10 @@ pub struct Context<'t> {
 }
 
 impl Context<'_> {
+    /// The word the terminator is glued to, or "" when a bracket or quote stands between them
+    /// ("(A, B and D)." is not the initial "D.").
     fn word(&self) -> &str {
-        self.word.as_ref().map_or("", |w| w.norm.as_str())
+        self.word.as_ref().filter(|w| !w.trimmed).map_or("", |w| w.norm.as_str())
     }
     fn next_word(&self) -> Option<&Word> {
         self.next.first()
@@ -153,7 +155,7 @@ pub static RULES: &[Rule] = &[
             c.is_period()
                 && c.closers.is_empty()
                 && c.word_starts_sentence()
-                && c.word.as_ref().is_some_and(|w| {
+                && c.word.as_ref().filter(|w| !w.trimmed).is_some_and(|w| {
                     (w.norm.len() <= 3 && w.norm.chars().all(|ch| ch.is_ascii_digit()))
                         || (w.norm.chars().count() == 1 && w.norm.chars().all(char::is_alphabetic))
                 })
@@ -255,7 +257,7 @@ pub static RULES: &[Rule] = &[
                 && c.next_is_latin()
                 && !c.next_is_starter()
                 && c.next_word().is_some_and(|n| !n.starts_digit())
-                && c.word.as_ref().is_some_and(|w| {
+                && c.word.as_ref().filter(|w| !w.trimmed).is_some_and(|w| {
                     let lower = w.lower();
                     words::en_may_end().contains(&lower)
                         || words::en_capitalised().contains(&w.norm)
@@ -268,6 +270,7 @@ pub static RULES: &[Rule] = &[
             (EN, &["Prices rose sharply in the U.S.", "The euro fell."]),
             (EN, &["Shares of Apple Inc. rose on Monday."]),
             (AR, &["ويتكون الفيروس من بروتين S.", "وفقا لدراسة حديثة فإنه يتحور."]),
+            (EN, &["It has four lineages (A, B, C and D).", "Phylogenetic evidence shows this."]),
         ],
     },
     Rule {
@@ -281,6 +284,8 @@ pub static RULES: &[Rule] = &[
             (EN, &["\"Are you ready?\" CNN reported."]),
             (EN, &["\"Do they think I get a discount?\" Jane wondered aloud."]),
             (EN, &["\"We will win.\"", "He said it twice and left."]),
+            (EN, &["\"It glows in the minerals.\"", "Evans: \"Say, it sure is bright.\""]),
+            (EN, &["\"Can we end poverty?\"", "The citizen replied: \"We can.\""]),
             (AR, &["\"هل هذه هي الأدوية؟\" سأل مارتن."]),
             (AR, &["\"انتهى الأمر.\"", "وقال الوزير إن الحكومة ستستقيل."]),
         ],
@@ -349,6 +354,7 @@ pub static RULES: &[Rule] = &[
         examples: &[
             (AR, &["وقالت إن الأمر يتعلق بكلمة \"أنت\"", "\"لذا فأنا أنت، وأنا نحن.\""]),
             (AR, &["سرعان ما أبهر \"شين كيو\" \"وانغ أنشي\" بمهاراته."]),
+            (AR, &["قال إنهم يحتاجون الدعم حتى لو كانوا أصدقاء\"", "\"لا تقض وقتك صامتا، عليك بالإفصاح.\""]),
         ],
     },
     Rule {
@@ -362,13 +368,14 @@ pub static RULES: &[Rule] = &[
             q.opens_clause
                 && q.words >= 3
                 && !q.ends_with_comma
-                && c.next_word().is_some_and(|n| n.is_arabic() && !words::ar_attribution().contains(&n.norm))
+                && c.next_word().is_some_and(|n| n.is_arabic() && !words::ar_attribution().contains(n.core()))
         },
         examples: &[
             (AR, &["وقال: \"لن نسمح بأن يفلتوا بفعلتهم تلك\"", "وفي خطابه للحشود هاجم الحكومة."]),
             (AR, &["وقال: \"هذا أمر لن نقبل به أبدا\" مضيفا أن الحكومة ستتحرك."]),
             (AR, &["وصف الخطة بأنها \"خطوة إلى الأمام\" في المفاوضات."]),
             (AR, &["\"كنت أظن أنني أعاني من انهيار،\" تتذكر السيدة شرودر."]),
+            (AR, &["وقال: \"للأمم المتحدة دور مهم في الأزمة\" و\"إذا أعلنت الطوارئ فيجب التحرك\"."]),
         ],
     },
 ];
@@ -414,12 +421,21 @@ fn attribution_follows(c: &Context) -> bool {
     }
     let ends_clause = |w: &Word| {
         let raw = c.text[w.start..w.end].trim_end_matches(|ch: char| is_closer(ch) || is_format(ch));
-        raw.ends_with(|ch: char| is_terminator(ch) || matches!(ch, ',' | '،' | ';' | '؛'))
+        raw.ends_with(|ch: char| is_terminator(ch) || matches!(ch, ',' | '،' | ';' | '؛' | ':'))
     };
     for (i, w) in c.next.iter().take(3).enumerate() {
-        let is_verb =
-            if arabic { words::ar_reporting().contains(&w.norm) } else { words::en_reporting().contains(&w.lower()) };
+        // A word in quotation marks is quoted speech, not the verb that reports it.
+        let is_verb = !w.opened
+            && if arabic {
+                words::ar_reporting().contains(&w.norm)
+            } else {
+                words::en_reporting().contains(&w.lower())
+            };
         if is_verb {
+            // "Someone replied: …" introduces the next quotation: a new sentence.
+            if c.text[w.start..w.end].trim_end_matches(|ch: char| is_closer(ch) || is_format(ch)).ends_with(':') {
+                return false;
+            }
             // An attribution is short: the clause ends at the verb or within two words after it
             // ("CNN reported.", "said Martin.", "told reporters Saturday,"); a longer clause after
             // the verb is a sentence of its own ("Smith said he would leave.").
@@ -613,7 +629,9 @@ impl RuleSegmenter {
             quotes.open = Some((at, opens_clause));
             return None;
         }
-        let (open_at, opens_clause) = quotes.open.take()?;
+        // A closing mark with no open quotation (web text loses some) still closes something: its
+        // words are unknown, so only the rules that look after it can fire.
+        let open = quotes.open.take();
         if self.lang != Lang::Arabic || before.is_some_and(|b| is_terminator(b) || b.is_whitespace()) {
             return None;
         }
@@ -621,8 +639,10 @@ impl RuleSegmenter {
         if !rest.starts_with(char::is_whitespace) || rest.trim().is_empty() {
             return None;
         }
-        let inner = &text[open_at..at];
-        let words = inner.split_whitespace().count();
+        let (words, opens_clause) = match open {
+            Some((open_at, opens_clause)) => (text[open_at..at].split_whitespace().count(), opens_clause),
+            None => (0, false),
+        };
         let ends_with_comma = before.is_some_and(|b| matches!(b, ',' | '،'));
         Some((Candidate { kind: Kind::Quote, at, end: after_end }, Quotation { words, opens_clause, ends_with_comma }))
     }
