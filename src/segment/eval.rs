@@ -42,6 +42,24 @@ pub struct Corpus {
     pub docs: Vec<Doc>,
     /// Said under the table (how the gold was built, caveats).
     pub note: &'static str,
+    /// Each document is given as its lines (one gold sentence per line, no blank lines) to the
+    /// paragraph reader (`read.rs`) first, as a pasted article would be; otherwise paragraphs are
+    /// built as the protocol says and go to the segmenter directly.
+    pub through_reader: bool,
+}
+
+impl Corpus {
+    /// The same gold, read line by line through `read.rs`: layout (headings, list items, lines
+    /// without final punctuation) is then the reader's job.
+    pub fn as_lines(&self) -> Corpus {
+        Corpus {
+            name: format!("{}/lines", self.name),
+            lang: self.lang.clone(),
+            docs: self.docs.iter().map(|d| Doc { id: d.id.clone(), paragraphs: vec![d.paragraphs.concat()] }).collect(),
+            note: "*/lines: each document as one sentence per line, no blank lines, through the paragraph reader",
+            through_reader: true,
+        }
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> EvalError + '_ {
@@ -82,6 +100,7 @@ pub fn ntrex(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
         lang: lang.into(),
         docs,
         note: "NTREX-128: headline = own paragraph, other lines of a document joined; gold = line ends",
+        through_reader: false,
     })
 }
 
@@ -154,6 +173,7 @@ pub fn tico(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
         lang: lang.into(),
         docs,
         note: "TICO-19: all segments of a document id joined; gold = segment ends",
+        through_reader: false,
     })
 }
 
@@ -183,6 +203,7 @@ pub fn pud(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
         lang: lang.into(),
         docs,
         note: "UD-PUD: sampled, non-adjacent gold sentences of a document joined (abbreviation/quote check)",
+        through_reader: false,
     })
 }
 
@@ -208,6 +229,7 @@ pub fn gold_file(path: &Path, lang: &str) -> Result<Corpus, EvalError> {
         lang: lang.into(),
         docs,
         note: "gold file: one sentence per line, paragraphs between blank lines",
+        through_reader: false,
     })
 }
 
@@ -298,13 +320,51 @@ pub fn score(corpus: &Corpus, half: Half, split: Splitter) -> Score {
         if !half.keeps(k) {
             continue;
         }
-        for p in &doc.paragraphs {
-            let (text, gold) = paragraph(p);
-            let pred = boundaries(&split(&text));
+        for (gold, pred, _) in predictions(corpus, doc, split) {
             total.add(compare(&gold, &pred));
         }
     }
     total
+}
+
+/// For each paragraph of a document (or the whole document when it goes through the reader):
+/// gold boundaries, predicted boundaries, and the text they point into.
+fn predictions(corpus: &Corpus, doc: &Doc, split: Splitter) -> Vec<(Vec<usize>, Vec<usize>, String)> {
+    if !corpus.through_reader {
+        return doc
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let (text, gold) = paragraph(p);
+                let pred = boundaries(&split(&text));
+                (gold, pred, text)
+            })
+            .collect();
+    }
+    let lines = doc.paragraphs.concat();
+    let text = lines.join("\n");
+    let mut gold = Vec::new();
+    let mut at = 0;
+    for l in &lines[..lines.len().saturating_sub(1)] {
+        at += l.len();
+        gold.push(at);
+        at += 1;
+    }
+    let reader = crate::read::Lines::new(
+        corpus.name.clone(),
+        Box::new(std::io::Cursor::new(text.clone().into_bytes())),
+        crate::read::TextEncoding::Auto,
+    );
+    let mut pred = Vec::new();
+    for p in crate::read::Paragraphs::new(reader).flatten() {
+        for r in split(&p.text) {
+            pred.push(p.locate(r.end).0);
+        }
+    }
+    pred.retain(|&b| b < text.trim_end().len());
+    pred.sort_unstable();
+    pred.dedup();
+    vec![(gold, pred, text)]
 }
 
 fn compare(gold: &[usize], pred: &[usize]) -> Score {
@@ -351,9 +411,7 @@ pub fn naive_split(text: &str) -> Vec<Range<usize>> {
 /// with `‖` at the place.
 pub fn errors(corpus: &Corpus, split: Splitter, out: &mut String) {
     for (k, doc) in corpus.docs.iter().enumerate() {
-        for p in &doc.paragraphs {
-            let (text, gold) = paragraph(p);
-            let pred = boundaries(&split(&text));
+        for (gold, pred, text) in predictions(corpus, doc, split) {
             for (kind, list, other) in [("FP", &pred, &gold), ("FN", &gold, &pred)] {
                 for &b in list.iter() {
                     if other.binary_search(&b).is_ok() {
@@ -362,6 +420,7 @@ pub fn errors(corpus: &Corpus, split: Splitter, out: &mut String) {
                     let left: String = text[..b].chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
                     let right: String = text[b..].chars().take(40).collect();
                     let half = if k % 2 == 0 { 'A' } else { 'B' };
+                    let (left, right) = (left.replace('\n', "⏎"), right.replace('\n', "⏎"));
                     let _ = writeln!(out, "{} {} {half}{k:03} {kind} {left}‖{right}", corpus.name, corpus.lang);
                 }
             }
@@ -410,6 +469,8 @@ pub fn shared_corpora(dir: &Path) -> Result<Vec<Corpus>, EvalError> {
             out.push(pud(dir, lang)?);
         }
     }
+    let lines: Vec<Corpus> = out.iter().filter(|c| c.name != "ud-pud").map(Corpus::as_lines).collect();
+    out.extend(lines);
     Ok(out)
 }
 
