@@ -102,7 +102,6 @@ pub fn eval_segment(args: &EvalSegmentArgs) -> Result<(), Error> {
     use crate::segment::eval::{self, System};
     use crate::segment::srx::SrxDocument;
     use std::collections::HashMap;
-    use std::ops::Range;
 
     let corpora = match &args.gold {
         Some(path) => vec![eval::gold_file(path, &args.lang)?],
@@ -123,8 +122,7 @@ pub fn eval_segment(args: &EvalSegmentArgs) -> Result<(), Error> {
     };
     let mut langs: Vec<String> = corpora.iter().map(|c| c.lang.clone()).collect();
     langs.dedup();
-    type Split<'a> = Result<Box<dyn Fn(&str) -> Vec<Range<usize>> + 'a>, String>;
-    let column = |name: &str, make: &dyn Fn(&str) -> Split<'static>| System {
+    let column = |name: &str, make: &dyn Fn(&str) -> eval::SplitterFor<'static>| System {
         name: name.to_string(),
         split: langs.iter().map(|l| (l.clone(), make(l))).collect::<HashMap<_, _>>(),
     };

@@ -22,7 +22,7 @@ pub enum EvalError {
     Io { path: String, source: std::io::Error },
     #[error("{path}: {message}")]
     Format { path: String, message: String },
-    #[error("no data directory: {0} does not exist; pass --data DIR (the shared data folder with ntrex128-arb-eng/ and tico19-en-ar/) or --gold FILE")]
+    #[error("no gold data in {0}: it should hold ntrex128-arb-eng/, tico19-en-ar/ or ud-pud-ar-en/; pass --data DIR (the shared data folder) or --gold FILE")]
     NoData(String),
 }
 
@@ -469,15 +469,21 @@ pub fn shared_corpora(dir: &Path) -> Result<Vec<Corpus>, EvalError> {
             out.push(pud(dir, lang)?);
         }
     }
+    if out.is_empty() {
+        return Err(EvalError::NoData(dir.display().to_string()));
+    }
     let lines: Vec<Corpus> = out.iter().filter(|c| c.name != "ud-pud").map(Corpus::as_lines).collect();
     out.extend(lines);
     Ok(out)
 }
 
-/// A column of the table: a name and a splitter per language (None: skipped, with the reason).
+/// A boxed splitter, or why a system has none for a language.
+pub type SplitterFor<'a> = Result<Box<dyn Fn(&str) -> Vec<Range<usize>> + 'a>, String>;
+
+/// A column of the table: a name and a splitter per language.
 pub struct System<'a> {
     pub name: String,
-    pub split: HashMap<String, Result<Box<dyn Fn(&str) -> Vec<Range<usize>> + 'a>, String>>,
+    pub split: HashMap<String, SplitterFor<'a>>,
 }
 
 /// The table: one row per corpus, language and half; one column per system.

@@ -9,6 +9,8 @@ pub mod eval;
 pub mod export;
 pub mod java;
 pub mod norm;
+#[cfg(test)]
+mod props;
 pub mod rules;
 pub mod srx;
 pub mod words;

@@ -148,33 +148,25 @@ impl SrxDocument {
                         _ => {}
                     }
                 }
-                Event::Text(t) => {
-                    if collecting.is_some() {
-                        let s = t.xml10_content().map_err(|e| xml_err(pos, e.to_string()))?;
-                        text.push_str(&s);
-                    }
+                Event::Text(t) if collecting.is_some() => {
+                    let s = t.xml10_content().map_err(|e| xml_err(pos, e.to_string()))?;
+                    text.push_str(&s);
                 }
-                Event::CData(t) => {
-                    if collecting.is_some() {
-                        text.push_str(&String::from_utf8_lossy(&t));
-                    }
-                }
-                Event::GeneralRef(r) => {
-                    if collecting.is_some() {
-                        if let Some(c) = r.resolve_char_ref().map_err(|e| xml_err(pos, e.to_string()))? {
-                            text.push(c);
-                        } else {
-                            let name = r.decode().map_err(|e| xml_err(pos, e.to_string()))?;
-                            let c = match name.as_ref() {
-                                "lt" => '<',
-                                "gt" => '>',
-                                "amp" => '&',
-                                "apos" => '\'',
-                                "quot" => '"',
-                                other => return Err(xml_err(pos, format!("unknown entity &{other};"))),
-                            };
-                            text.push(c);
-                        }
+                Event::CData(t) if collecting.is_some() => text.push_str(&String::from_utf8_lossy(&t)),
+                Event::GeneralRef(r) if collecting.is_some() => {
+                    if let Some(c) = r.resolve_char_ref().map_err(|e| xml_err(pos, e.to_string()))? {
+                        text.push(c);
+                    } else {
+                        let name = r.decode().map_err(|e| xml_err(pos, e.to_string()))?;
+                        let c = match name.as_ref() {
+                            "lt" => '<',
+                            "gt" => '>',
+                            "amp" => '&',
+                            "apos" => '\'',
+                            "quot" => '"',
+                            other => return Err(xml_err(pos, format!("unknown entity &{other};"))),
+                        };
+                        text.push(c);
                     }
                 }
                 Event::Comment(c) => {

@@ -4,4 +4,5 @@ mod common;
 
 mod bad_input;
 mod pipeline;
+mod segmentation;
 mod shared_model;
