@@ -344,7 +344,13 @@ impl Translator {
                 '\\' => {
                     let e = self.escape(true)?;
                     out.push_str(&e);
-                    self.maybe_range(&mut out)?;
+                    if is_single_char(&e) {
+                        self.maybe_range(&mut out)?;
+                    } else if self.peek() == Some('-') && self.peek_at(1) != Some(']') {
+                        // Java reads `[\p{Lu}-x]` as the class, a hyphen and x.
+                        self.pos += 1;
+                        out.push_str(r"\x{2D}");
+                    }
                 }
                 c => {
                     literal(c, &mut out);
@@ -371,6 +377,13 @@ impl Translator {
         }
         Ok(())
     }
+}
+
+/// Whether a translated escape stands for one character (and so may start a range).
+fn is_single_char(e: &str) -> bool {
+    (e.starts_with("\\x{") && e.ends_with('}') && e.matches('{').count() == 1)
+        || matches!(e, "\\t" | "\\n" | "\\r")
+        || e.chars().count() == 1
 }
 
 /// Contents of a class for a Java property name (`L`, `IsLatin`, `InArabic`, `Punct` …).
@@ -543,6 +556,10 @@ mod tests {
         assert!(is_match(r"^[\-\]]+$", "-]"));
         assert!(is_match(r"^[.!?؟…]['\x{22}»]*$", "؟\"»"));
         assert!(is_match(r"^a\x41\0101$", "aAA"));
+        assert!(is_match(r"^[\p{Lu}-–]+$", "A-–"), "a hyphen after a class is a literal");
+        assert!(is_match(r"^[\u0041-\u0043]+$", "ABC"));
+        // The shape of abbreviation rules written by Okapi-based tools.
+        assert!(is_match(r"^(\b|\p{Z})[\p{Cc}\p{Cf}\p{Co}\p{Cn}]*(\Qapprox.\E|\QApprox.\E)$", " approx."));
     }
 
     #[test]

@@ -76,7 +76,9 @@ impl Context<'_> {
     }
     /// The word is the first of its sentence (an enumerator like "1." or "أ.").
     fn word_starts_sentence(&self) -> bool {
-        self.word.as_ref().is_some_and(|w| self.text[self.sentence_start..w.start].trim().is_empty())
+        self.word.as_ref().is_some_and(|w| {
+            w.start >= self.sentence_start && self.text[self.sentence_start..w.start].trim().is_empty()
+        })
     }
     /// The next word is not in Arabic script: Latin abbreviations and initials ("Dr.", "J.")
     /// stand before Latin names; before an Arabic word the period ends the sentence.

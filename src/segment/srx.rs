@@ -89,7 +89,7 @@ impl SrxDocument {
         let xml_err =
             |pos: u64, message: String| SrxError::Xml { path: source.to_string(), line: line_at(pos), message };
         let mut doc =
-            SrxDocument { source: source.to_string(), cascade: false, language_rules: Vec::new(), maps: Vec::new() };
+            SrxDocument { source: source.to_string(), cascade: true, language_rules: Vec::new(), maps: Vec::new() };
         let mut saw_root = false;
         // The element whose text we are collecting (beforebreak / afterbreak) and the text so far.
         let mut collecting: Option<&'static str> = None;
@@ -115,7 +115,8 @@ impl SrxDocument {
                     match local.as_ref() {
                         b"srx" => saw_root = true,
                         b"header" => {
-                            doc.cascade = attr("cascade")?.is_some_and(|v| v.trim().eq_ignore_ascii_case("yes"))
+                            // Absent (OmegaT writes `<header></header>`): cascade, as OmegaT does.
+                            doc.cascade = attr("cascade")?.is_none_or(|v| v.trim().eq_ignore_ascii_case("yes"))
                         }
                         b"languagerule" => {
                             let name = attr("languagerulename")?.unwrap_or_default();
@@ -474,6 +475,14 @@ mod tests {
             SrxDocument::parse("<srx><body>", "x"),
             Err(SrxError::Xml { .. }) | Err(SrxError::NotSrx { .. })
         ));
+    }
+
+    #[test]
+    fn a_header_without_cascade_cascades_as_omegat_does() {
+        let bare = SAMPLE.replace(r#"<header segmentsubflows="yes" cascade="yes"/>"#, "<header></header>");
+        assert!(SrxDocument::parse(&bare, "t.srx").unwrap().cascade);
+        let no = SAMPLE.replace(r#"cascade="yes""#, r#"cascade="no""#);
+        assert!(!SrxDocument::parse(&no, "t.srx").unwrap().cascade);
     }
 
     #[test]
