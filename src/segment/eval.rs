@@ -489,12 +489,12 @@ pub struct System<'a> {
 /// The table: one row per corpus, language and half; one column per system.
 pub fn table(corpora: &[Corpus], systems: &[System]) -> String {
     let mut out = String::new();
-    let _ = write!(out, "{:<10} {:<4} {:<5} {:>5} {:>8}", "corpus", "lang", "half", "gold", "unmarked");
+    let _ = write!(out, "{:<14} {:<4} {:<5} {:>5} {:>8}", "corpus", "lang", "half", "gold", "unmarked");
     for s in systems {
         let _ = write!(out, " | {:^20}", s.name);
     }
     out.push('\n');
-    let _ = write!(out, "{:<10} {:<4} {:<5} {:>5} {:>8}", "", "", "", "", "");
+    let _ = write!(out, "{:<14} {:<4} {:<5} {:>5} {:>8}", "", "", "", "", "");
     for _ in systems {
         let _ = write!(out, " | {:>6} {:>6} {:>6}", "P", "R", "F1");
     }
@@ -507,7 +507,7 @@ pub fn table(corpora: &[Corpus], systems: &[System]) -> String {
                 Half::A => "A",
                 Half::B => "B",
             };
-            let _ = write!(out, "{:<10} {:<4} {:<5} {:>5} {:>8}", c.name, c.lang, label, total, bare);
+            let _ = write!(out, "{:<14} {:<4} {:<5} {:>5} {:>8}", c.name, c.lang, label, total, bare);
             for s in systems {
                 match s.split.get(&c.lang) {
                     Some(Ok(f)) => {

@@ -73,6 +73,27 @@ fn alternation(words: &[&str]) -> String {
     out.join("|")
 }
 
+/// Like `alternation`, allowing harakat and tatweel after every letter (ردّ, قالَ).
+fn marked_alternation(words: &[&str]) -> String {
+    let plain = alternation(words);
+    let mut out = String::new();
+    let mut in_class = false;
+    for c in plain.chars() {
+        out.push(c);
+        match c {
+            '[' => in_class = true,
+            ']' => {
+                in_class = false;
+                out.push_str(r"[\u064B-\u0652\u0640]*");
+            }
+            '|' => {}
+            c if !in_class && !c.is_ascii() => out.push_str(r"[\u064B-\u0652\u0640]*"),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// An Arabic abbreviation: one letter (with its marks), or letters joined by periods, then the period.
 fn ar_abbreviation() -> String {
     format!(r"[{AR_LETTER}][{MARKS}]*(?:\.[{AR_LETTER}][{MARKS}]*)*\.")
@@ -162,18 +183,33 @@ fn render(name: &str) -> Vec<SrxRule> {
             ]
         }
         "quote-attribution" => {
-            let verbs = format!("{}|{}", alternation(EN_REPORTING), alternation(AR_REPORTING));
-            let word = r"[^\s\p{Z}]+";
-            let plain = r"[^\s\p{Z}.,،;؛!?؟…]*[^\s\p{Z}.,،;؛!?؟…]";
-            let end = r"[.,،;؛!?؟…][^\s\p{Z}]*";
-            vec![rule(
-                no,
-                format!(r#"[{TERMS}][{TERMS}{CLOSERS}]*["'“”‘’«»‹›][{CLOSERS}]*"#),
-                format!(
-                    r"{SPACE}+(?!(?:He|She|They|We|I|It|You)\b)(?:{plain}{SPACE}+){{0,2}}(?i:{verbs})(?![\p{{L}}\p{{M}}])(?:{end}|(?:{SPACE}+{word}){{0,1}}{SPACE}+{word}?{end}|(?:{SPACE}+{word}){{0,2}}{SPACE}*$)"
+            let quote_end = format!(r#"[{TERMS}][{TERMS}{CLOSERS}]*["'“”‘’«»‹›][{CLOSERS}]*"#);
+            // After the verb: the clause ends at it or within two words, no word introducing
+            // new speech with a colon, or the text ends.
+            let end = r#"[.,،;؛!?؟…]["'“”‘’«»‹›)\]]*(?![^\s\p{Z}])"#;
+            let mid = r#"[^\s\p{Z}]*[^\s\p{Z}:.,،;؛!?؟…"'“”‘’«»‹›)\]]"#;
+            let tail = format!(
+                r"(?:{end}|(?:{SPACE}+{mid}){{0,1}}{SPACE}+[^\s\p{{Z}}]*?{end}|(?:{SPACE}+{mid}){{0,2}}{SPACE}*$)"
+            );
+            let ar_verbs = marked_alternation(AR_REPORTING);
+            let ar_as = alternation(AR_AS);
+            vec![
+                rule(
+                    no,
+                    quote_end.clone(),
+                    format!(
+                        r"{SPACE}+(?!(?:He|She|They|We|I|It|You)(?![\p{{L}}\p{{M}}]))(?:{mid}{SPACE}+){{0,2}}(?i:{})(?![\p{{L}}\p{{M}}]){tail}",
+                        alternation(EN_REPORTING)
+                    ),
+                    "a quotation followed by who said it: \"Are you ready?\" CNN reported.",
                 ),
-                "a quotation followed by who said it: \"Are you ready?\" CNN reported.",
-            )]
+                rule(
+                    no,
+                    quote_end,
+                    format!(r"{SPACE}+(?:(?:{ar_as})(?:{SPACE}+ما)?{SPACE}+)?(?:{ar_verbs})(?![\p{{L}}\p{{M}}]){tail}"),
+                    "a quotation followed by who said it: \"…؟\" سأل مارتن. / \"…\" كما أضاف هاميل.",
+                ),
+            ]
         }
         "ar-letter-ends-sentence" => vec![
             rule(

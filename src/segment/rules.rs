@@ -290,6 +290,10 @@ pub static RULES: &[Rule] = &[
             (EN, &["\"Can we end poverty?\"", "The citizen replied: \"We can.\""]),
             (AR, &["\"هل هذه هي الأدوية؟\" سأل مارتن."]),
             (AR, &["\"انتهى الأمر.\"", "وقال الوزير إن الحكومة ستستقيل."]),
+            (AR, &["\"كيف تحبه؟\"", "ردّ قائلا: حسنا، لا أعرف."]),
+            (AR, &["\"السفن جاهزة.\"", "وقد أفاد المسؤول بأن المشكلة ازدادت."]),
+            (AR, &["\"يوجد قرش في المياه!\" كما أضاف هاميل."]),
+            (AR, &["\"نحن نلاحق هؤلاء.\" بحسب ما ذكر السيد ألبنس."]),
         ],
     },
     Rule {
@@ -421,11 +425,30 @@ fn attribution_follows(c: &Context) -> bool {
     {
         return false;
     }
-    let ends_clause = |w: &Word| {
-        let raw = c.text[w.start..w.end].trim_end_matches(|ch: char| is_closer(ch) || is_format(ch));
-        raw.ends_with(|ch: char| is_terminator(ch) || matches!(ch, ',' | '،' | ';' | '؛' | ':'))
+    let last_char =
+        |w: &Word| c.text[w.start..w.end].trim_end_matches(|ch: char| is_closer(ch) || is_format(ch)).chars().last();
+    let ends_clause =
+        |w: &Word| last_char(w).is_some_and(|ch| is_terminator(ch) || matches!(ch, ',' | '،' | ';' | '؛'));
+    let introduces = |w: &Word| last_char(w) == Some(':');
+    // Arabic puts the verb first ("…" قال فلان), or after "as" ("…" كما أضاف فلان, حسبما أفاد,
+    // بحسب ما ذكر); English may put the subject first ("…" CNN reported), and its words must not
+    // end a clause.
+    let reach = if arabic {
+        let mut k = 0;
+        if c.next.first().is_some_and(|w| words::ar_as().contains(&w.norm)) {
+            k = 1;
+            if c.next.get(1).is_some_and(|w| w.is("ما")) {
+                k = 2;
+            }
+        }
+        k + 1
+    } else {
+        3
     };
-    for (i, w) in c.next.iter().take(3).enumerate() {
+    for (i, w) in c.next.iter().take(reach).enumerate() {
+        if arabic && i + 1 < reach {
+            continue;
+        }
         // A word in quotation marks is quoted speech, not the verb that reports it.
         let is_verb = !w.opened
             && if arabic {
@@ -434,18 +457,21 @@ fn attribution_follows(c: &Context) -> bool {
                 words::en_reporting().contains(&w.lower())
             };
         if is_verb {
-            // "Someone replied: …" introduces the next quotation: a new sentence.
-            if c.text[w.start..w.end].trim_end_matches(|ch: char| is_closer(ch) || is_format(ch)).ends_with(':') {
-                return false;
-            }
             // An attribution is short: the clause ends at the verb or within two words after it
             // ("CNN reported.", "said Martin.", "told reporters Saturday,"); a longer clause after
-            // the verb is a sentence of its own ("Smith said he would leave.").
-            let tail = &c.next[i..c.next.len().min(i + 3)];
-            return tail.iter().any(ends_clause) || c.next.len() < i + 3;
+            // the verb is a sentence of its own ("Smith said he would leave."), and a colon
+            // ("replied: …", "ردّ قائلا: …") introduces new speech.
+            for t in &c.next[i..c.next.len().min(i + 3)] {
+                if introduces(t) {
+                    return false;
+                }
+                if ends_clause(t) {
+                    return true;
+                }
+            }
+            return c.next.len() < i + 3;
         }
-        // Words before the verb are its subject: a name, not the end of a clause.
-        if ends_clause(w) {
+        if ends_clause(w) || introduces(w) {
             return false;
         }
     }

@@ -132,6 +132,11 @@ pub const AR_REPORTING: &[&str] = &[
     "مضيفة", "متسائلا", "متسائلة",
 ];
 
+/// Arabic words for "as" that can introduce an attribution after a quotation ("…" كما أضاف فلان،
+/// "…" حسبما أفاد، "…" بحسب ما ذكر).
+#[rustfmt::skip]
+pub const AR_AS: &[&str] = &["كما", "حسبما", "بحسب", "حسب", "وفق", "وفقا", "طبقا", "مثلما", "وفقما"];
+
 /// A word list folded once for lookups.
 pub struct Lexicon(HashSet<String>);
 
@@ -165,3 +170,4 @@ lexicon!(ar_letter_namers, AR_LETTER_NAMERS, false);
 lexicon!(ar_starters, AR_STARTERS, false);
 lexicon!(ar_attribution, AR_ATTRIBUTION, false);
 lexicon!(ar_reporting, AR_REPORTING, false);
+lexicon!(ar_as, AR_AS, false);

@@ -140,3 +140,28 @@ fn eval_segment_on_the_shared_data_beats_the_baselines() {
         }
     }
 }
+
+#[test]
+fn exported_srx_and_built_in_rules_agree_on_ntrex() {
+    use nazir::segment::eval::{self, boundaries, paragraph};
+    use nazir::segment::{export, Lang, Segmenter};
+    let Some(shared) = shared() else {
+        eprintln!("skipping: ../shared is absent");
+        return;
+    };
+    let doc = export::our_rules();
+    let mut compared = 0;
+    for lang in ["ar", "en"] {
+        let corpus = eval::ntrex(&shared.join("data"), lang).unwrap();
+        let ours = Segmenter::new(Lang::from_code(lang));
+        let srx = Segmenter::from_srx(&doc, lang).unwrap();
+        for d in &corpus.docs {
+            for p in &d.paragraphs {
+                let (text, _) = paragraph(p);
+                assert_eq!(boundaries(&ours.split(&text)), boundaries(&srx.split(&text)), "{lang} {}: {text}", d.id);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 400);
+}
