@@ -769,6 +769,14 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_rule() {
+        let docs = include_str!("../../docs/segmentation.md");
+        for rule in RULES {
+            assert!(docs.contains(&format!("`{}`", rule.name)), "docs/segmentation.md does not describe {}", rule.name);
+        }
+    }
+
+    #[test]
     fn plain_breaks_and_never_on_comma_or_semicolon() {
         let cases: &[(Lang, &[&str])] = &[
             (AR, &["قال إنه مهم.", "جاء ذلك في خطاب."]),

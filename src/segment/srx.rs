@@ -25,7 +25,7 @@ pub enum SrxError {
     Xml { path: String, line: usize, message: String },
     #[error("{path} is not an SRX file: no <languagerules> with <languagerule> elements")]
     NotSrx { path: String },
-    #[error("{path}: {rule}: cannot use its {part} {pattern:?}: {reason}; fix or remove that rule")]
+    #[error("{path}: {rule}: cannot use its {part} \"{pattern}\": {reason}; fix or remove that rule")]
     BadRule { path: String, rule: String, part: &'static str, pattern: String, reason: String },
     #[error(
         "{path}: <languagemap languagepattern={pattern:?}> names languagerule {name:?}, which the file does not define"
