@@ -199,7 +199,8 @@ pub struct SegmentArgs {
     /// Use the rules of this SRX file instead of the built-in ones.
     #[arg(long, value_name = "FILE")]
     pub srx: Option<PathBuf>,
-    /// Write the built-in rules as an SRX 2.0 file (for OmegaT and other CAT tools) and exit.
+    /// Write the built-in rules as an SRX 2.0 file for OmegaT and other CAT tools ("-": standard
+    /// output); without an input file, that is all it does.
     #[arg(long, value_name = "FILE")]
     pub export_srx: Option<PathBuf>,
 }
