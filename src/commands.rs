@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::cli::{AlignArgs, EvalSegmentArgs, InfoArgs, SegmentArgs, SegmentFormat};
 use crate::config::Job;
 use crate::read::{Paragraphs, Source, TextEncoding};
-use crate::segment::{Lang, Segmenter};
+use crate::segment::Segmenter;
 use crate::translate::model::Family;
 use crate::translate::{Ct2Translator, ModelDir};
 use crate::{translate_document, Error};
@@ -99,112 +99,14 @@ pub fn segment(args: &SegmentArgs) -> Result<(), Error> {
 
 /// `align eval segment`: the boundary table (docs/segmentation.md shows and explains it).
 pub fn eval_segment(args: &EvalSegmentArgs) -> Result<(), Error> {
-    use crate::segment::eval::{self, System};
-    use crate::segment::srx::SrxDocument;
-    use std::collections::HashMap;
-
-    let corpora = match &args.gold {
-        Some(path) => vec![eval::gold_file(path, &args.lang)?],
-        None => {
-            let dir = match &args.data {
-                Some(d) => d.clone(),
-                None => {
-                    let here = std::path::PathBuf::from("../shared/data");
-                    if here.is_dir() {
-                        here
-                    } else {
-                        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
-                    }
-                }
-            };
-            eval::shared_corpora(&dir)?
-        }
+    let options = crate::segment::eval::Options {
+        data: args.data.clone(),
+        gold: args.gold.clone().map(|g| (g, args.lang.clone())),
+        srx_baseline: args.srx_baseline.clone(),
+        srx: args.srx.clone(),
+        errors: args.errors,
     };
-    let mut langs: Vec<String> = corpora.iter().map(|c| c.lang.clone()).collect();
-    langs.dedup();
-    let column = |name: &str, make: &dyn Fn(&str) -> eval::SplitterFor<'static>| System {
-        name: name.to_string(),
-        split: langs.iter().map(|l| (l.clone(), make(l))).collect::<HashMap<_, _>>(),
-    };
-    let ours = column("ours", &|l| {
-        let s = Segmenter::new(Lang::from_code(l));
-        Ok(Box::new(move |t: &str| s.split(t)))
-    });
-    let exported = crate::segment::export::our_rules();
-    let ours_srx = column("ours as SRX", &|l| {
-        let s = Segmenter::from_srx(&exported, l).map_err(|e| e.to_string())?;
-        Ok(Box::new(move |t: &str| s.split(t)))
-    });
-    let naive = column("naive", &|_| Ok(Box::new(eval::naive_split)));
-    let mut notes = Vec::new();
-    let lt_path = args.srx_baseline.clone().or_else(eval::find_languagetool_srx);
-    let lt_doc = match &lt_path {
-        Some(p) => match SrxDocument::load(p) {
-            Ok(d) => {
-                notes.push(format!("LanguageTool SRX: {}", p.display()));
-                Some(d)
-            }
-            Err(e) => {
-                notes.push(format!("LanguageTool SRX skipped: {e}"));
-                None
-            }
-        },
-        None => {
-            notes.push("LanguageTool SRX skipped: no --srx-baseline given and no copy of the srx crate's data/segment.srx under ~/.cargo/registry (`cargo info srx` downloads one)".to_string());
-            None
-        }
-    };
-    let lt = column("LanguageTool SRX", &|l| match &lt_doc {
-        Some(d) => {
-            let s = Segmenter::from_srx(d, l).map_err(|e| e.to_string())?;
-            Ok(Box::new(move |t: &str| s.split(t)))
-        }
-        None => Err("no file".into()),
-    });
-    for (name, sys) in [("LanguageTool SRX", &lt), ("ours as SRX", &ours_srx)] {
-        for (lang, r) in &sys.split {
-            if let Err(e) = r {
-                if lt_doc.is_some() || name != "LanguageTool SRX" {
-                    notes.push(format!("{name} skipped for {lang}: {e}"));
-                }
-            }
-        }
-    }
-    let mut systems = vec![ours, ours_srx, naive, lt];
-    if let Some(path) = &args.srx {
-        let doc = SrxDocument::load(path).map_err(crate::segment::SegmentError::from)?;
-        systems.push(column(&path.file_name().map_or("--srx".into(), |n| n.to_string_lossy().into_owned()), &|l| {
-            let s = Segmenter::from_srx(&doc, l).map_err(|e| e.to_string())?;
-            Ok(Box::new(move |t: &str| s.split(t)))
-        }));
-    }
-    let mut out = String::from("Sentence boundaries inside paragraphs: precision, recall, F1.\n");
-    out.push_str("half: A = documents at even positions (rules were tuned on these), B = odd (held out).\n");
-    out.push_str(
-        "unmarked: gold boundaries after a sentence with no final punctuation (no punctuation rule can find them).\n\n",
-    );
-    out.push_str(&eval::table(&corpora, &systems));
-    out.push('\n');
-    let mut seen = Vec::new();
-    for c in &corpora {
-        if !seen.contains(&c.note) {
-            seen.push(c.note);
-            out.push_str(c.note);
-            out.push('\n');
-        }
-    }
-    for n in notes {
-        out.push_str(&n);
-        out.push('\n');
-    }
-    if args.errors {
-        out.push('\n');
-        for c in &corpora {
-            if let Some(Ok(f)) = systems[0].split.get(&c.lang) {
-                eval::errors(c, f.as_ref(), &mut out);
-            }
-        }
-    }
+    let out = crate::segment::eval::run(&options)?;
     let write_err = |source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source });
     io::stdout().lock().write_all(out.as_bytes()).map_err(write_err)?;
     Ok(())

@@ -15,6 +15,8 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::norm;
+use super::srx::SrxDocument;
+use super::{Lang, Segmenter};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
@@ -523,6 +525,131 @@ pub fn table(corpora: &[Corpus], systems: &[System]) -> String {
         }
     }
     out
+}
+
+/// What `align eval segment` was asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The shared data folder; default ../shared/data (from the working directory, else from the
+    /// source tree).
+    pub data: Option<PathBuf>,
+    /// A gold file and its language, instead of the shared data.
+    pub gold: Option<(PathBuf, String)>,
+    /// LanguageTool's segment.srx; default: the srx crate's copy in Cargo's registry.
+    pub srx_baseline: Option<PathBuf>,
+    /// Another SRX file to score.
+    pub srx: Option<PathBuf>,
+    /// List our rules' errors after the table.
+    pub errors: bool,
+}
+
+/// Builds the corpora, scores every system and returns the report: the table, notes on how the
+/// gold was built and which columns were skipped, and the errors when asked.
+pub fn run(args: &Options) -> Result<String, crate::Error> {
+    let corpora = match &args.gold {
+        Some((path, lang)) => vec![gold_file(path, lang)?],
+        None => {
+            let dir = match &args.data {
+                Some(d) => d.clone(),
+                None => {
+                    let here = PathBuf::from("../shared/data");
+                    if here.is_dir() {
+                        here
+                    } else {
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+                    }
+                }
+            };
+            shared_corpora(&dir)?
+        }
+    };
+    let mut langs: Vec<String> = corpora.iter().map(|c| c.lang.clone()).collect();
+    langs.sort();
+    langs.dedup();
+    let column = |name: &str, make: &dyn Fn(&str) -> SplitterFor<'static>| System {
+        name: name.to_string(),
+        split: langs.iter().map(|l| (l.clone(), make(l))).collect::<HashMap<_, _>>(),
+    };
+    let ours = column("ours", &|l| {
+        let s = Segmenter::new(Lang::from_code(l));
+        Ok(Box::new(move |t: &str| s.split(t)))
+    });
+    let exported = super::export::our_rules();
+    let ours_srx = column("ours as SRX", &|l| {
+        let s = Segmenter::from_srx(&exported, l).map_err(|e| e.to_string())?;
+        Ok(Box::new(move |t: &str| s.split(t)))
+    });
+    let naive = column("naive", &|_| Ok(Box::new(naive_split)));
+    let mut notes = Vec::new();
+    let lt_path = args.srx_baseline.clone().or_else(find_languagetool_srx);
+    let lt_doc = match &lt_path {
+        Some(p) => match SrxDocument::load(p) {
+            Ok(d) => {
+                notes.push(format!("LanguageTool SRX: {}", p.display()));
+                Some(d)
+            }
+            Err(e) => {
+                notes.push(format!("LanguageTool SRX skipped: {e}"));
+                None
+            }
+        },
+        None => {
+            notes.push("LanguageTool SRX skipped: no --srx-baseline given and no copy of the srx crate's data/segment.srx under ~/.cargo/registry (`cargo info srx` downloads one)".to_string());
+            None
+        }
+    };
+    let lt = column("LanguageTool SRX", &|l| match &lt_doc {
+        Some(d) => {
+            let s = Segmenter::from_srx(d, l).map_err(|e| e.to_string())?;
+            Ok(Box::new(move |t: &str| s.split(t)))
+        }
+        None => Err("no file".into()),
+    });
+    for (name, sys) in [("LanguageTool SRX", &lt), ("ours as SRX", &ours_srx)] {
+        for (lang, r) in &sys.split {
+            if let Err(e) = r {
+                if lt_doc.is_some() || name != "LanguageTool SRX" {
+                    notes.push(format!("{name} skipped for {lang}: {e}"));
+                }
+            }
+        }
+    }
+    let mut systems = vec![ours, ours_srx, naive, lt];
+    if let Some(path) = &args.srx {
+        let doc = SrxDocument::load(path).map_err(super::SegmentError::from)?;
+        systems.push(column(&path.file_name().map_or("--srx".into(), |n| n.to_string_lossy().into_owned()), &|l| {
+            let s = Segmenter::from_srx(&doc, l).map_err(|e| e.to_string())?;
+            Ok(Box::new(move |t: &str| s.split(t)))
+        }));
+    }
+    let mut out = String::from("Sentence boundaries inside paragraphs: precision, recall, F1.\n");
+    out.push_str("half: A = documents at even positions (rules were tuned on these), B = odd (held out).\n");
+    out.push_str(
+        "unmarked: gold boundaries after a sentence with no final punctuation (no punctuation rule can find them).\n\n",
+    );
+    out.push_str(&table(&corpora, &systems));
+    out.push('\n');
+    let mut seen = Vec::new();
+    for c in &corpora {
+        if !seen.contains(&c.note) {
+            seen.push(c.note);
+            out.push_str(c.note);
+            out.push('\n');
+        }
+    }
+    for n in notes {
+        out.push_str(&n);
+        out.push('\n');
+    }
+    if args.errors {
+        out.push('\n');
+        for c in &corpora {
+            if let Some(Ok(f)) = systems[0].split.get(&c.lang) {
+                errors(c, f.as_ref(), &mut out);
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
