@@ -58,6 +58,16 @@ pub enum Command {
     /// Show the settings in force (config file, model, models directory, mirror) and where each
     /// came from.
     Config(ConfigArgs),
+    /// Measure quality against gold data (see docs/segmentation.md).
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Sentence-boundary precision/recall/F1 of our rules, the naive splitter and LanguageTool's
+    /// SRX rules, side by side, on the shared corpora or a gold file.
+    Segment(EvalSegmentArgs),
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +126,11 @@ pub struct AlignArgs {
 
     #[command(flatten)]
     pub formats: FormatArgs,
+
+    /// Segment with the rules of this SRX file (as exported by OmegaT, Okapi, memoQ, Trados)
+    /// instead of the built-in ones, so units match your CAT tool's segments.
+    #[arg(long, value_name = "FILE")]
+    pub srx: Option<PathBuf>,
 
     /// Pairs scoring below this are flagged low-score.
     #[arg(long, value_name = "SCORE", default_value_t = 0.3)]
@@ -207,7 +222,8 @@ pub enum Device {
 #[derive(Debug, Args)]
 pub struct SegmentArgs {
     /// The text to segment; "-" reads standard input.
-    pub input: PathBuf,
+    #[arg(required_unless_present = "export_srx")]
+    pub input: Option<PathBuf>,
     /// Language rules to use.
     #[arg(long, default_value = "ar")]
     pub lang: String,
@@ -218,6 +234,37 @@ pub struct SegmentArgs {
     /// Text encoding of the input (see the main command's --encoding).
     #[arg(long, value_name = "ENC", default_value = "auto")]
     pub encoding: String,
+    /// Use the rules of this SRX file instead of the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub srx: Option<PathBuf>,
+    /// Write the built-in rules as an SRX 2.0 file for OmegaT and other CAT tools ("-": standard
+    /// output); without an input file, that is all it does.
+    #[arg(long, value_name = "FILE")]
+    pub export_srx: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalSegmentArgs {
+    /// The shared data folder (ntrex128-arb-eng/, tico19-en-ar/, ud-pud-ar-en/); default
+    /// ../shared/data.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Evaluate on this file instead: one gold sentence per line, blank lines between paragraphs.
+    #[arg(long, value_name = "FILE")]
+    pub gold: Option<PathBuf>,
+    /// Language of --gold.
+    #[arg(long, default_value = "ar", requires = "gold")]
+    pub lang: String,
+    /// LanguageTool's segment.srx for the baseline column (default: the copy in the srx crate's
+    /// source under ~/.cargo/registry, if there is one).
+    #[arg(long, value_name = "FILE")]
+    pub srx_baseline: Option<PathBuf>,
+    /// Also score the rules of this SRX file (e.g. your CAT tool's).
+    #[arg(long, value_name = "FILE")]
+    pub srx: Option<PathBuf>,
+    /// After the table, list every boundary our rules got wrong (FP: extra break, FN: missed).
+    #[arg(long)]
+    pub errors: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

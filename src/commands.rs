@@ -3,10 +3,10 @@
 use std::io::{self, BufWriter, Write};
 use std::time::Instant;
 
-use crate::cli::{AlignArgs, ConvertArgs, InfoArgs, SegmentArgs, SegmentFormat};
+use crate::cli::{AlignArgs, ConvertArgs, EvalSegmentArgs, InfoArgs, SegmentArgs, SegmentFormat};
 use crate::config::Job;
 use crate::read::{Paragraphs, Source, TextEncoding};
-use crate::segment::{Lang, Segmenter};
+use crate::segment::Segmenter;
 use crate::translate::model::TokenizerFiles;
 use crate::translate::{Ct2Translator, ModelDir};
 use crate::{translate_document, Error};
@@ -74,10 +74,24 @@ pub fn convert(args: &ConvertArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// `align segment`: one sentence per line, or JSONL with offsets.
+/// `align segment`: one sentence per line, or JSONL with offsets; or write our rules as SRX.
 pub fn segment(args: &SegmentArgs) -> Result<(), Error> {
-    let source = Source::from_arg(&args.input);
-    let segmenter = Segmenter::new(Lang::from_code(&args.lang));
+    if let Some(path) = &args.export_srx {
+        let xml = crate::segment::export::our_rules().to_xml();
+        let write_err =
+            |source| Error::Output(crate::output::OutputError::Io { path: path.display().to_string(), source });
+        if path.as_os_str() == "-" {
+            io::stdout().write_all(xml.as_bytes()).map_err(write_err)?;
+        } else {
+            std::fs::write(path, xml).map_err(write_err)?;
+        }
+        if args.input.is_none() {
+            return Ok(());
+        }
+    }
+    let Some(input) = &args.input else { return Ok(()) };
+    let source = Source::from_arg(input);
+    let segmenter = Segmenter::load(&args.lang, args.srx.as_deref())?;
     let paragraphs = Paragraphs::open(&source, TextEncoding::from_label(&args.encoding)?)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -109,6 +123,21 @@ pub fn segment(args: &SegmentArgs) -> Result<(), Error> {
         }
     }
     out.flush().map_err(write_err)?;
+    Ok(())
+}
+
+/// `align eval segment`: the boundary table (docs/segmentation.md shows and explains it).
+pub fn eval_segment(args: &EvalSegmentArgs) -> Result<(), Error> {
+    let options = crate::segment::eval::Options {
+        data: args.data.clone(),
+        gold: args.gold.clone().map(|g| (g, args.lang.clone())),
+        srx_baseline: args.srx_baseline.clone(),
+        srx: args.srx.clone(),
+        errors: args.errors,
+    };
+    let out = crate::segment::eval::run(&options)?;
+    let write_err = |source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source });
+    io::stdout().lock().write_all(out.as_bytes()).map_err(write_err)?;
     Ok(())
 }
 

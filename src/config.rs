@@ -6,6 +6,7 @@ use crate::align::Thresholds;
 use crate::cli::{AlignArgs, BatchType, Device, EngineArgs, FormatArgs};
 use crate::output::{self, Destination, Format, TmxOptions, WriterOptions};
 use crate::read::{Source, TextEncoding};
+use crate::segment::Segmenter;
 use crate::translate::ct2::parse_compute_type;
 use crate::translate::EngineOptions;
 use crate::Error;
@@ -23,6 +24,8 @@ pub struct Job {
     pub writer_options: WriterOptions,
     pub thresholds: Thresholds,
     pub quiet: bool,
+    /// Our rules for the source language, or those of `--srx`.
+    pub segmenter: Segmenter,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +115,7 @@ impl Job {
             writer_options: args.formats.writer_options(args.low_score),
             thresholds: Thresholds { low_score: args.low_score, ..Thresholds::default() },
             quiet: args.quiet,
+            segmenter: Segmenter::load(&args.from, args.srx.as_deref())?,
         })
     }
 }

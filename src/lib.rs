@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use bead::{Meta, Paragraph};
 use config::Job;
 use read::Paragraphs;
-use segment::{Lang, Segmenter};
+use segment::Segmenter;
 use translate::{translate_unique, Translator};
 
 /// Every error the tool reports; each prints as one line.
@@ -44,6 +44,10 @@ pub enum Error {
     Convert(#[from] convert::ConvertError),
     #[error(transparent)]
     Models(#[from] models::ModelsError),
+    #[error(transparent)]
+    Segment(#[from] segment::SegmentError),
+    #[error(transparent)]
+    Eval(#[from] segment::eval::EvalError),
     #[error("{0}: no text to align (the input is empty or only whitespace)")]
     EmptyInput(String),
     #[error("interrupted")]
@@ -92,7 +96,7 @@ const CHUNK_SENTENCES: usize = 2048;
 
 /// Translates and aligns one document, streaming it through in chunks.
 pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Report, Error> {
-    let segmenter = Segmenter::new(Lang::from_code(&job.src_lang));
+    let segmenter = &job.segmenter;
     let mut paragraphs = Paragraphs::open(&job.input, job.encoding)?;
     let total_bytes = match &job.input {
         read::Source::File(p) => std::fs::metadata(p).map(|m| m.len()).ok(),
@@ -102,7 +106,7 @@ pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Repo
     let mut report = Report::default();
 
     // Read the first chunk before opening outputs: an empty input must leave no files behind.
-    let mut chunk = next_chunk(&mut paragraphs, &segmenter, &mut report)?;
+    let mut chunk = next_chunk(&mut paragraphs, segmenter, &mut report)?;
     if chunk.1.is_empty() {
         return Err(Error::EmptyInput(job.input_name.clone()));
     }
@@ -141,7 +145,7 @@ pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Repo
         target_id += aligned.target.len();
         report.flagged += aligned.beads.iter().filter(|b| !b.flags.is_empty()).count();
         outputs.write(&aligned)?;
-        chunk = next_chunk(&mut paragraphs, &segmenter, &mut report)?;
+        chunk = next_chunk(&mut paragraphs, segmenter, &mut report)?;
     }
     check_interrupt()?;
     let finished = outputs.finish()?;

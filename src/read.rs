@@ -430,23 +430,27 @@ fn ends_with_terminal(line: &str) -> bool {
 
 /// Splits a block's lines into paragraph units (ranges of line indices).
 ///
-/// A line break inside a block is kept as a unit boundary unless the block looks hard-wrapped
-/// at that line: the line is long (≥ 3/4 of the longest line of the block, and the longest is
-/// at least 40 characters), does not end a sentence, and the next line is not a list item.
-/// So a bulleted block or a heading above a caption stays line by line, while a paragraph that an
-/// editor wrapped at 72 columns is joined back.
+/// A line break inside a block is kept as a unit boundary (list items, headings, captions: web
+/// text is full of them) unless the block looks hard-wrapped at that line. A block looks
+/// hard-wrapped when most of its lines (all but the last) are long (≥ 3/4 of the block's longest
+/// line, which is at least 40 characters) and end without terminal punctuation, as an editor
+/// wrapping at a fixed width leaves them; a pasted article with one paragraph per line ends most
+/// lines with punctuation and varies their lengths, and a transcript varies its lengths. In a
+/// hard-wrapped block a line is joined to the next if it is long, does not end a sentence and the
+/// next line is not a list item.
 fn block_units(lines: &[Line]) -> Vec<std::ops::Range<usize>> {
     let widths: Vec<usize> = lines.iter().map(|l| l.text.trim().chars().count()).collect();
     let max = widths.iter().copied().max().unwrap_or(0);
+    let long = |i: usize| max >= 40 && widths[i] * 4 >= max * 3;
+    let inner = lines.len().saturating_sub(1);
+    let wrapped_lines = (0..inner).filter(|&i| long(i) && !ends_with_terminal(&lines[i].text)).count();
+    let wrapped = inner > 0 && wrapped_lines * 2 > inner;
     let mut units = Vec::new();
     let mut start = 0;
     for i in 0..lines.len() {
         let last = i + 1 == lines.len();
-        let joins_next = !last
-            && max >= 40
-            && widths[i] * 4 >= max * 3
-            && !ends_with_terminal(&lines[i].text)
-            && !is_list_item(&lines[i + 1].text);
+        let joins_next =
+            !last && wrapped && long(i) && !ends_with_terminal(&lines[i].text) && !is_list_item(&lines[i + 1].text);
         if !joins_next {
             units.push(start..i + 1);
             start = i + 1;
@@ -545,6 +549,16 @@ mod tests {
         assert_eq!(texts(block.as_bytes()).len(), 4);
         let wrapped = "This paragraph was wrapped by an editor at a fixed width of\ncolumns, so its lines belong together and must be joined\nagain.\n";
         assert_eq!(texts(wrapped.as_bytes()).len(), 1);
+    }
+
+    #[test]
+    fn a_headline_above_one_paragraph_per_line_stays_a_unit() {
+        // Most lines end with punctuation and their lengths vary: a pasted article, not a
+        // hard-wrapped one, so the unpunctuated headline is kept even though it is long.
+        let article = "Extra cash used to help the homeless under new Tory plans\nForeign buyers will pay a higher stamp duty rate when buying property.\nThe move will neutralise the success of the drive to attract young voters.\nTreasury expects it to raise up to 120 million a year.\n";
+        assert_eq!(texts(article.as_bytes()).len(), 4);
+        let transcript = "about how long have these symptoms been going on\nand all chest pain should be treated this way especially with your age\nand along with a fever\nand also needs to be checked your cholesterol blood pressure\n";
+        assert_eq!(texts(transcript.as_bytes()).len(), 4, "lines of varying length are kept");
     }
 
     #[test]

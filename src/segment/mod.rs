@@ -1,12 +1,32 @@
 //! Paragraphs → sentences.
 //!
-//! Splits after `. ! ? ؟ … ۔` (and runs of them), carrying closing quotes and brackets with the
-//! terminator; never splits on `،` or `؛`. Splitting returns byte ranges into the paragraph, so
-//! no character is lost or reordered: the text between two sentences is whitespace only.
+//! Two engines behind one `Segmenter`: our own rules for Arabic and English (`rules`, matching
+//! on a normalised view of the text, see `norm`) or the SRX rules of the user's CAT tool (`srx`).
+//! Both return byte ranges into the paragraph, so no character is lost or reordered: the text
+//! between two sentences is whitespace only. Never splits on `،` or `؛`.
+
+pub mod eval;
+pub mod export;
+pub mod java;
+pub mod norm;
+#[cfg(test)]
+mod props;
+pub mod rules;
+pub mod srx;
+pub mod words;
 
 use std::ops::Range;
+use std::path::Path;
 
 use crate::bead::{Paragraph, Sentence};
+use rules::{ranges_from_breaks, RuleSegmenter};
+use srx::{SrxDocument, SrxError, SrxSegmenter};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SegmentError {
+    #[error(transparent)]
+    Srx(#[from] SrxError),
+}
 
 /// The language whose rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,82 +39,66 @@ impl Lang {
     /// Our rules for a language code; languages without rules of their own get the English ones
     /// (Latin-script punctuation), Arabic-script languages the Arabic ones.
     pub fn from_code(code: &str) -> Lang {
-        match code.split(['-', '_']).next().unwrap_or(code) {
-            "ar" | "arb" | "fa" | "ur" | "ps" | "ckb" => Lang::Arabic,
+        match code.split(['-', '_']).next().unwrap_or(code).to_ascii_lowercase().as_str() {
+            "ar" | "arb" | "ara" | "fa" | "fas" | "per" | "ur" | "urd" | "ps" | "pus" | "ckb" | "ug" | "sd" => {
+                Lang::Arabic
+            }
             _ => Lang::English,
         }
     }
 }
 
-/// Splits text into sentences with a fixed set of rules.
+/// Splits text into sentences.
 #[derive(Clone, Debug)]
 pub struct Segmenter {
     lang: Lang,
+    engine: Engine,
 }
 
-const TERMINATORS: &[char] = &['.', '!', '?', '؟', '…', '۔', '‼', '⁇', '⁈', '⁉'];
-const CLOSERS: &[char] =
-    &['"', '\'', '»', '”', '’', ')', ']', '}', '›', '\u{200F}', '\u{200E}', '\u{202C}', '\u{2069}'];
-
-/// English abbreviations after which a period does not end a sentence.
-const EN_ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "corp", "no",
-    "gen", "gov", "sen", "rep", "col", "lt", "sgt", "capt", "mt", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n",
-];
+#[derive(Clone, Debug)]
+enum Engine {
+    Rules(RuleSegmenter),
+    Srx(SrxSegmenter),
+}
 
 impl Segmenter {
+    /// Our rules for `lang`.
     pub fn new(lang: Lang) -> Segmenter {
-        Segmenter { lang }
+        Segmenter { lang, engine: Engine::Rules(RuleSegmenter::new(lang)) }
+    }
+
+    /// The rules of an SRX document for the language `code` (e.g. `ar`, `en-US`).
+    pub fn from_srx(doc: &SrxDocument, code: &str) -> Result<Segmenter, SegmentError> {
+        Ok(Segmenter { lang: Lang::from_code(code), engine: Engine::Srx(doc.rules_for(code)?) })
+    }
+
+    /// Our rules for `code`, or the rules of the SRX file `srx` when one is given.
+    pub fn load(code: &str, srx: Option<&Path>) -> Result<Segmenter, SegmentError> {
+        match srx {
+            None => Ok(Segmenter::new(Lang::from_code(code))),
+            Some(path) => Segmenter::from_srx(&SrxDocument::load(path)?, code),
+        }
     }
 
     pub fn lang(&self) -> Lang {
         self.lang
     }
 
-    /// Sentence ranges of `text`, trimmed of surrounding whitespace, in order.
-    pub fn split(&self, text: &str) -> Vec<Range<usize>> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        let mut iter = text.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            if !TERMINATORS.contains(&c) {
-                continue;
-            }
-            // Take the whole run of terminators and closers: `?!`, `..."`, `.»`.
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = iter.peek() {
-                if TERMINATORS.contains(&d) || CLOSERS.contains(&d) {
-                    end = j + d.len_utf8();
-                    iter.next();
-                } else {
-                    break;
-                }
-            }
-            let followed_by_space = text[end..].chars().next().is_none_or(char::is_whitespace);
-            if !followed_by_space || (c == '.' && self.is_abbreviation(&text[start..i])) {
-                continue;
-            }
-            push_trimmed(text, start..end, &mut out);
-            start = end;
+    /// What segments: "built-in Arabic rules" or the SRX file and language.
+    pub fn describe(&self) -> String {
+        match &self.engine {
+            Engine::Rules(_) => format!("built-in {:?} rules", self.lang),
+            Engine::Srx(s) => format!("SRX rules from {}", s.description()),
         }
-        push_trimmed(text, start..text.len(), &mut out);
-        out
     }
 
-    /// Is the word before a period an abbreviation that does not end the sentence?
-    fn is_abbreviation(&self, before: &str) -> bool {
-        let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
-        match self.lang {
-            Lang::English => {
-                let lower = word.trim_start_matches(['(', '"', '“']).to_lowercase();
-                EN_ABBREVIATIONS.contains(&lower.as_str())
-                    || (lower.chars().count() == 1 && lower.chars().all(char::is_alphabetic))
-            }
-            // A lone Arabic letter before a period is usually an abbreviation (د. for doctor,
-            // أ. for professor); a sentence ending in a one-letter word is rare.
-            Lang::Arabic => word.chars().count() == 1 && word.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c)),
-        }
+    /// Sentence ranges of `text`, trimmed of surrounding whitespace, in order.
+    pub fn split(&self, text: &str) -> Vec<Range<usize>> {
+        let breaks = match &self.engine {
+            Engine::Rules(r) => r.breaks(text),
+            Engine::Srx(s) => s.breaks(text),
+        };
+        ranges_from_breaks(text, &breaks)
     }
 
     /// Sentences of a paragraph, numbered from `first_id`.
@@ -114,15 +118,6 @@ impl Segmenter {
                 }
             })
             .collect()
-    }
-}
-
-fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let s = &text[range.clone()];
-    let trimmed_start = s.len() - s.trim_start().len();
-    let trimmed_end = s.trim_end().len();
-    if trimmed_end > trimmed_start {
-        out.push(range.start + trimmed_start..range.start + trimmed_end);
     }
 }
 

@@ -8,4 +8,5 @@ mod families;
 mod formats;
 mod models;
 mod pipeline;
+mod segmentation;
 mod shared_model;
