@@ -8,7 +8,7 @@ use crate::config::Job;
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::{Lang, Segmenter};
 use crate::translate::model::TokenizerFiles;
-use crate::translate::{Ct2Translator, ModelDir};
+use crate::translate::{cache, CachedTranslator, Ct2Translator, ModelDir, Translator};
 use crate::{translate_document, Error};
 
 /// The main job: translate and align one document.
@@ -27,10 +27,12 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
     let started = Instant::now();
     let translator = Ct2Translator::load(model, &job.src_lang, &job.tgt_lang, engine)?;
     let loaded = started.elapsed();
-    let report = translate_document(&job, &translator)?;
+    let (translator, cache) = with_cache(translator, args.engine.no_cache);
+    let report = translate_document(&job, translator.as_ref())?;
     if !job.quiet {
+        let cached = cache.map(|hits| format!(", {} from the cache", hits())).unwrap_or_default();
         eprintln!(
-            "align: {} sentences in {} paragraphs, {} flagged; model loaded in {:.2}s, total {:.2}s",
+            "align: {} sentences in {} paragraphs, {} flagged{cached}; model loaded in {:.2}s, total {:.2}s",
             report.sentences,
             report.paragraphs,
             report.flagged,
@@ -46,6 +48,28 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
         eprintln!("align: warning: {warning}");
     }
     Ok(())
+}
+
+/// Puts the persistent cache in front of `translator` unless disabled; a cache that cannot be
+/// opened is a warning. Returns the translator and, with a cache, a way to read its hit count.
+fn with_cache(
+    translator: Ct2Translator,
+    disabled: bool,
+) -> (std::sync::Arc<dyn Translator>, Option<Box<dyn Fn() -> usize>>) {
+    if disabled {
+        return (std::sync::Arc::new(translator), None);
+    }
+    match CachedTranslator::open(translator, &cache::default_path()) {
+        Ok(cached) => {
+            let cached = std::sync::Arc::new(cached);
+            let hits = cached.clone();
+            (cached, Some(Box::new(move || hits.hits())))
+        }
+        Err((translator, reason)) => {
+            eprintln!("align: warning: translation cache not used: {reason}");
+            (std::sync::Arc::new(translator), None)
+        }
+    }
 }
 
 /// `align convert IN OUT`: read one bitext format, write another.

@@ -66,6 +66,7 @@ pub fn parse_compute_type(s: &str) -> Option<ComputeType> {
 /// A loaded CTranslate2 model with its tokenizers.
 pub struct Ct2Translator {
     model: ModelDir,
+    identity: String,
     engine: sys::Translator,
     tokenizer: Tokenizer,
     options: EngineOptions,
@@ -75,6 +76,15 @@ impl Ct2Translator {
     /// Loads `model` to translate `from` → `to` (checked against what the model knows).
     pub fn load(model: ModelDir, from: &str, to: &str, options: EngineOptions) -> Result<Ct2Translator, ModelError> {
         let languages = model.languages_for(from, to)?;
+        let identity = format!(
+            "{}|{:?}|{}|{}|{}|{:?}|{from}>{to}",
+            model.fingerprint()?,
+            languages,
+            options.beam,
+            options.max_input_tokens,
+            options.max_output_tokens,
+            options.compute_type
+        );
         let tokenizer = Tokenizer::load(&model, languages)?;
         let threads = if options.threads == 0 { num_cpus::get_physical() } else { options.threads };
         let config = sys::Config {
@@ -88,7 +98,7 @@ impl Ct2Translator {
             dir: model.path.display().to_string(),
             reason: one_line(&e.to_string()),
         })?;
-        Ok(Ct2Translator { model, engine, tokenizer, options })
+        Ok(Ct2Translator { model, identity, engine, tokenizer, options })
     }
 
     pub fn model(&self) -> &ModelDir {
@@ -220,6 +230,10 @@ impl Translator for Ct2Translator {
 
     fn name(&self) -> String {
         self.model.name()
+    }
+
+    fn identity(&self) -> String {
+        self.identity.clone()
     }
 }
 

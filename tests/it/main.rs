@@ -3,7 +3,7 @@
 mod common;
 
 mod bad_input;
-mod formats;
 mod families;
+mod formats;
 mod pipeline;
 mod shared_model;
