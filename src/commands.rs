@@ -27,10 +27,10 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
     let started = Instant::now();
     let translator = Ct2Translator::load(model, &job.src_lang, &job.tgt_lang, engine)?;
     let loaded = started.elapsed();
-    let (translator, cache) = with_cache(translator, args.engine.no_cache);
+    let translator = with_cache(translator, args.engine.no_cache);
     let report = translate_document(&job, translator.as_ref())?;
     if !job.quiet {
-        let cached = cache.map(|hits| format!(", {} from the cache", hits())).unwrap_or_default();
+        let cached = translator.cache_hits().map(|hits| format!(", {hits} from the cache")).unwrap_or_default();
         eprintln!(
             "align: {} sentences in {} paragraphs, {} flagged{cached}; model loaded in {:.2}s, total {:.2}s",
             report.sentences,
@@ -51,23 +51,16 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
 }
 
 /// Puts the persistent cache in front of `translator` unless disabled; a cache that cannot be
-/// opened is a warning. Returns the translator and, with a cache, a way to read its hit count.
-fn with_cache(
-    translator: Ct2Translator,
-    disabled: bool,
-) -> (std::sync::Arc<dyn Translator>, Option<Box<dyn Fn() -> usize>>) {
+/// opened is a warning.
+pub fn with_cache(translator: Ct2Translator, disabled: bool) -> Box<dyn Translator> {
     if disabled {
-        return (std::sync::Arc::new(translator), None);
+        return Box::new(translator);
     }
     match CachedTranslator::open(translator, &cache::default_path()) {
-        Ok(cached) => {
-            let cached = std::sync::Arc::new(cached);
-            let hits = cached.clone();
-            (cached, Some(Box::new(move || hits.hits())))
-        }
+        Ok(cached) => Box::new(cached),
         Err((translator, reason)) => {
             eprintln!("align: warning: translation cache not used: {reason}");
-            (std::sync::Arc::new(translator), None)
+            Box::new(translator)
         }
     }
 }

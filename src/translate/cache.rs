@@ -143,6 +143,10 @@ impl<T: Translator> Translator for CachedTranslator<T> {
     fn identity(&self) -> String {
         self.identity.clone()
     }
+
+    fn cache_hits(&self) -> Option<usize> {
+        Some(self.hits())
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,10 @@ pub trait Translator: Send + Sync {
     fn identity(&self) -> String {
         self.name()
     }
+    /// Sentences answered from a translation cache so far (`None`: no cache).
+    fn cache_hits(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Translates each distinct sentence once and fans the results back out.
