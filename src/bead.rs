@@ -116,6 +116,11 @@ impl Flags {
     pub fn bits(self) -> u16 {
         self.0
     }
+    /// Flags from `bits()`; unknown bits are dropped.
+    pub fn from_bits(bits: u16) -> Flags {
+        let known = Flags::ALL.iter().fold(0, |acc, (f, _)| acc | f.0);
+        Flags(bits & known)
+    }
     /// Labels of the flags that are set, e.g. `["low-score", "not-1-1"]`.
     pub fn labels(self) -> impl Iterator<Item = &'static str> {
         Flags::ALL.iter().filter(move |(f, _)| self.contains(*f)).map(|(_, l)| *l)

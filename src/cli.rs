@@ -204,6 +204,11 @@ pub struct EngineArgs {
     /// Where to run the model.
     #[arg(long, value_enum, default_value_t = Device::Cpu)]
     pub device: Device,
+
+    /// Do not use the persistent translation cache (by default finished translations are kept
+    /// in the user's cache directory, or $NAZIR_CACHE_DIR, so a rerun is nearly free).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

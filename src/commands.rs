@@ -8,7 +8,7 @@ use crate::config::Job;
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::Segmenter;
 use crate::translate::model::TokenizerFiles;
-use crate::translate::{Ct2Translator, ModelDir};
+use crate::translate::{cache, CachedTranslator, Ct2Translator, ModelDir, Translator};
 use crate::{translate_document, Error};
 
 pub use crate::models::commands::{config, models};
@@ -41,10 +41,12 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
     let started = Instant::now();
     let translator = Ct2Translator::load(model, &job.src_lang, &job.tgt_lang, engine)?;
     let loaded = started.elapsed();
-    let report = translate_document(&job, &translator)?;
+    let translator = with_cache(translator, args.engine.no_cache);
+    let report = translate_document(&job, translator.as_ref())?;
     if !job.quiet {
+        let cached = translator.cache_hits().map(|hits| format!(", {hits} from the cache")).unwrap_or_default();
         eprintln!(
-            "align: {} sentences in {} paragraphs, {} flagged; model loaded in {:.2}s, total {:.2}s",
+            "align: {} sentences in {} paragraphs, {} flagged{cached}; model loaded in {:.2}s, total {:.2}s",
             report.sentences,
             report.paragraphs,
             report.flagged,
@@ -60,6 +62,21 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
         eprintln!("align: warning: {warning}");
     }
     Ok(())
+}
+
+/// Puts the persistent cache in front of `translator` unless disabled; a cache that cannot be
+/// opened is a warning.
+pub fn with_cache(translator: Ct2Translator, disabled: bool) -> Box<dyn Translator> {
+    if disabled {
+        return Box::new(translator);
+    }
+    match CachedTranslator::open(translator, &cache::default_path()) {
+        Ok(cached) => Box::new(cached),
+        Err((translator, reason)) => {
+            eprintln!("align: warning: translation cache not used: {reason}");
+            Box::new(translator)
+        }
+    }
 }
 
 /// `align convert IN OUT`: read one bitext format, write another.

@@ -66,6 +66,7 @@ pub fn parse_compute_type(s: &str) -> Option<ComputeType> {
 /// A loaded CTranslate2 model with its tokenizers.
 pub struct Ct2Translator {
     model: ModelDir,
+    identity: String,
     engine: sys::Translator,
     tokenizer: Tokenizer,
     options: EngineOptions,
@@ -75,6 +76,15 @@ impl Ct2Translator {
     /// Loads `model` to translate `from` → `to` (checked against what the model knows).
     pub fn load(model: ModelDir, from: &str, to: &str, options: EngineOptions) -> Result<Ct2Translator, ModelError> {
         let languages = model.languages_for(from, to)?;
+        let identity = format!(
+            "{}|{:?}|{}|{}|{}|{:?}|{from}>{to}",
+            model.fingerprint()?,
+            languages,
+            options.beam,
+            options.max_input_tokens,
+            options.max_output_tokens,
+            options.compute_type
+        );
         let tokenizer = Tokenizer::load(&model, languages)?;
         let threads = if options.threads == 0 { num_cpus::get_physical() } else { options.threads };
         let config = sys::Config {
@@ -88,7 +98,7 @@ impl Ct2Translator {
             dir: model.path.display().to_string(),
             reason: one_line(&e.to_string()),
         })?;
-        Ok(Ct2Translator { model, engine, tokenizer, options })
+        Ok(Ct2Translator { model, identity, engine, tokenizer, options })
     }
 
     pub fn model(&self) -> &ModelDir {
@@ -146,12 +156,18 @@ impl Ct2Translator {
         Ok((pieces, counts))
     }
 
-    /// Runs the engine over tokenized inputs, in length-sorted batches.
-    fn run(&self, pieces: &[Vec<String>], progress: &dyn Fn(usize)) -> Result<Vec<(String, f32)>, TranslateError> {
+    /// Runs the engine over tokenized inputs, in length-sorted batches; returns each output's
+    /// tokens (target prefix included) and score. Public for the engine benchmark, which feeds
+    /// the same pre-tokenized sentences to this and to Python's ctranslate2.
+    pub fn translate_tokens(
+        &self,
+        pieces: &[Vec<String>],
+        progress: &dyn Fn(usize),
+    ) -> Result<Vec<(Vec<String>, f32)>, TranslateError> {
         let mut order: Vec<usize> = (0..pieces.len()).collect();
         order.sort_by_key(|&i| pieces[i].len());
         let options = self.options();
-        let mut out: Vec<Option<(String, f32)>> = vec![None; pieces.len()];
+        let mut out: Vec<Option<(Vec<String>, f32)>> = vec![None; pieces.len()];
         let mut done = 0;
         let mut start = 0;
         while start < order.len() {
@@ -169,10 +185,11 @@ impl Ct2Translator {
                 }
                 end += 1;
             }
-            let batch: Vec<Vec<String>> = order[start..end].iter().map(|&i| pieces[i].clone()).collect();
+            let batch: Vec<&[String]> = order[start..end].iter().map(|&i| pieces[i].as_slice()).collect();
+            let batch: Vec<Vec<&str>> = batch.iter().map(|p| p.iter().map(String::as_str).collect()).collect();
             let results = match &self.tokenizer.target_prefix {
                 Some(prefix) => {
-                    let prefixes = vec![vec![prefix.clone()]; batch.len()];
+                    let prefixes = vec![vec![prefix.as_str()]; batch.len()];
                     self.engine.translate_batch_with_target_prefix(&batch, &prefixes, &options, None)
                 }
                 None => self.engine.translate_batch(&batch, &options, None),
@@ -180,9 +197,8 @@ impl Ct2Translator {
             .map_err(|e| TranslateError::Engine(one_line(&e.to_string())))?;
             for (k, result) in results.into_iter().enumerate() {
                 let tokens = result.hypotheses.into_iter().next().unwrap_or_default();
-                let text = self.tokenizer.decode(&tokens).map_err(TranslateError::Engine)?;
                 let score = result.scores.first().map_or(0.0, |s| s.exp().clamp(0.0, 1.0));
-                out[order[start + k]] = Some((text, score));
+                out[order[start + k]] = Some((tokens, score));
             }
             done += end - start;
             progress(done);
@@ -191,6 +207,19 @@ impl Ct2Translator {
         out.into_iter()
             .map(|o| o.ok_or_else(|| TranslateError::Engine("the model returned fewer results than inputs".into())))
             .collect()
+    }
+
+    /// `translate_tokens`, detokenized.
+    fn run(&self, pieces: &[Vec<String>], progress: &dyn Fn(usize)) -> Result<Vec<(String, f32)>, TranslateError> {
+        self.translate_tokens(pieces, progress)?
+            .into_iter()
+            .map(|(tokens, score)| Ok((self.tokenizer.decode(&tokens).map_err(TranslateError::Engine)?, score)))
+            .collect()
+    }
+
+    /// Tokenizes one sentence the way `translate` does (language token, `</s>`).
+    pub fn tokenize(&self, text: &str) -> Result<Vec<String>, TranslateError> {
+        self.tokenizer.encode(text).map_err(TranslateError::Engine)
     }
 }
 
@@ -220,6 +249,10 @@ impl Translator for Ct2Translator {
 
     fn name(&self) -> String {
         self.model.name()
+    }
+
+    fn identity(&self) -> String {
+        self.identity.clone()
     }
 }
 

@@ -6,6 +6,7 @@
 //! translated once.
 
 pub mod argos;
+pub mod cache;
 pub mod ct2;
 pub mod fake;
 pub mod langs;
@@ -16,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::bead::Flags;
 
+pub use cache::CachedTranslator;
 pub use ct2::{Ct2Translator, EngineOptions};
 pub use fake::FakeTranslator;
 pub use model::{ModelDir, ModelError};
@@ -46,6 +48,15 @@ pub trait Translator: Send + Sync {
     fn translate(&self, inputs: &[&str], progress: &dyn Fn(usize)) -> Result<Vec<Translation>, TranslateError>;
     /// What to call the model in outputs (TMX `x-model` prop, HTML header).
     fn name(&self) -> String;
+    /// Everything that decides the output for a given input (model weights, tokenizers,
+    /// languages, decoding options): the translation cache's key prefix.
+    fn identity(&self) -> String {
+        self.name()
+    }
+    /// Sentences answered from a translation cache so far (`None`: no cache).
+    fn cache_hits(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Translates each distinct sentence once and fans the results back out.

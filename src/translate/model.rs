@@ -253,6 +253,48 @@ impl ModelDir {
         })
     }
 
+    /// A fingerprint of the model's content: SHA-256 over model.bin's size, first and last MiB,
+    /// and every small file beside it (config, vocabulary, tokenizers). Cheap even for
+    /// gigabyte models, and unchanged when the directory is copied or moved.
+    pub fn fingerprint(&self) -> Result<String, ModelError> {
+        use sha2::{Digest, Sha256};
+        use std::io::{Seek, SeekFrom};
+        let bad =
+            |p: &Path, e: std::io::Error| ModelError::BadFile { path: p.display().to_string(), reason: e.to_string() };
+        let mut h = Sha256::new();
+        let weights = self.path.join("model.bin");
+        let mut f = fs::File::open(&weights).map_err(|e| bad(&weights, e))?;
+        let len = f.metadata().map_err(|e| bad(&weights, e))?.len();
+        h.update(len.to_le_bytes());
+        let mut buf = vec![0u8; 1 << 20];
+        let n = read_up_to(&mut f, &mut buf).map_err(|e| bad(&weights, e))?;
+        h.update(&buf[..n]);
+        if len > buf.len() as u64 {
+            f.seek(SeekFrom::End(-(buf.len() as i64))).map_err(|e| bad(&weights, e))?;
+            let n = read_up_to(&mut f, &mut buf).map_err(|e| bad(&weights, e))?;
+            h.update(&buf[..n]);
+        }
+        let mut small: Vec<PathBuf> = fs::read_dir(&self.path)
+            .map_err(|e| bad(&self.path, e))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "model.bin"))
+            .collect();
+        match &self.tokenizer {
+            TokenizerFiles::SentencePiece(p) | TokenizerFiles::HfJson(p) => small.push(p.clone()),
+            _ => {}
+        }
+        small.sort();
+        small.dedup();
+        for p in small {
+            if fs::metadata(&p).map(|m| m.len()).unwrap_or(u64::MAX) <= 64 << 20 {
+                h.update(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+                h.update(fs::read(&p).map_err(|e| bad(&p, e))?);
+            }
+        }
+        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+
     /// The longest input the model's position table takes, minus room for special tokens.
     pub fn max_input_tokens(&self) -> usize {
         match self.family {
@@ -294,6 +336,17 @@ impl ModelDir {
     pub fn check_pair(&self, from: &str, to: &str) -> Result<(), ModelError> {
         self.languages_for(from, to).map(|_| ())
     }
+}
+
+fn read_up_to(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 fn summarize(tokens: &[String]) -> String {

@@ -40,9 +40,20 @@ pub fn reader_missing(what: &str) {
 
 /// Runs `align` with arguments; the model flags keep outputs short so tests stay fast.
 pub fn align(args: &[&str]) -> Output {
+    align_with_cache(args, &test_cache_dir())
+}
+
+/// A cache directory for this test run, so tests never touch the user's cache.
+pub fn test_cache_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("nazir-it-cache-{}", std::process::id()))
+}
+
+/// Runs `align` with its caches (translations, unpacked packages) in `cache`.
+pub fn align_with_cache(args: &[&str], cache: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_align"))
         .args(args)
         .env_remove("NAZIR_MODEL")
+        .env("NAZIR_CACHE_DIR", cache)
         .output()
         .expect("the align binary runs")
 }

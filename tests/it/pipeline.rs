@@ -144,3 +144,42 @@ fn wrong_language_pair_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("translates ar→en, not ar→fr"), "{}", stderr(&out));
 }
+
+#[test]
+fn rerun_is_answered_from_the_translation_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("a.tsv");
+    let args = [
+        sample().display().to_string(),
+        "--model".into(),
+        tiny_model().display().to_string(),
+        "-o".into(),
+        out_file.display().to_string(),
+        "--max-output-tokens".into(),
+        "16".into(),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let first = align_with_cache(&args, cache.path());
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stderr(&first).contains(", 0 from the cache"), "{}", stderr(&first));
+    let first_tsv = fs::read_to_string(&out_file).unwrap();
+    let second = align_with_cache(&args, cache.path());
+    assert!(
+        stderr(&second).contains("26 sentences in 25 paragraphs") && stderr(&second).contains(", 26 from the cache"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(fs::read_to_string(&out_file).unwrap(), first_tsv, "cached translations give the same output");
+    // Other decoding options are another cache key.
+    let mut other = args.clone();
+    other.extend(["--beam", "1"]);
+    let third = align_with_cache(&other, cache.path());
+    assert!(stderr(&third).contains(", 0 from the cache"), "{}", stderr(&third));
+    let no_cache = {
+        let mut a = args.clone();
+        a.push("--no-cache");
+        align_with_cache(&a, cache.path())
+    };
+    assert!(!stderr(&no_cache).contains("from the cache"), "{}", stderr(&no_cache));
+}
