@@ -94,6 +94,14 @@ impl Ct2Translator {
             ..Default::default()
         };
         sys::set_log_level(sys::LogLevel::Error);
+        if options.device == Device::CUDA && sys::get_device_count(Device::CUDA) < 1 {
+            return Err(ModelError::Load {
+                dir: model.path.display().to_string(),
+                reason: "--device cuda, but no CUDA device is visible (no NVIDIA GPU or driver, or the CUDA 12 \
+                         runtime libraries libcublas/libcudart are not on the library path); use --device cpu"
+                    .into(),
+            });
+        }
         let engine = sys::Translator::new(&model.path, &config).map_err(|e| ModelError::Load {
             dir: model.path.display().to_string(),
             reason: one_line(&e.to_string()),

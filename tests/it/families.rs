@@ -154,3 +154,26 @@ fn zip_dir(from: &Path, prefix: &str, zip_path: &Path) {
     walk(from, prefix, &mut zip, options);
     zip.finish().unwrap();
 }
+
+#[test]
+fn cuda_without_a_gpu_is_one_clear_line() {
+    if ct2rs::sys::get_device_count(ct2rs::sys::Device::CUDA) > 0 {
+        eprintln!("skipping: this machine has a CUDA device");
+        return;
+    }
+    let out = align(&[
+        sample().to_str().unwrap(),
+        "--model",
+        fixture("opus-mt-ar-en-tiny").to_str().unwrap(),
+        "-f",
+        "tsv",
+        "-o",
+        "-",
+        "--device",
+        "cuda",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("no CUDA device is visible") && err.contains("--device cpu"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
