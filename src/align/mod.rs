@@ -3,8 +3,14 @@
 //! In translation mode each source sentence is paired 1-1 with its machine translation; the
 //! score is the model's confidence and `checks` adds the flags a reviewer needs. Paragraph
 //! boundaries are kept because every target sentence carries its source's paragraph.
+//! In bitext mode (`bitext`) an existing translation is aligned n-m with the source: `features`
+//! and `cost` score candidate beads, `dp` searches, `eval` measures the result against gold.
 
+pub mod bitext;
 pub mod checks;
+pub mod cost;
+pub mod dp;
+pub mod features;
 
 use crate::bead::{Aligned, Bead, Paragraph, Sentence};
 use crate::translate::Translation;
@@ -46,6 +52,32 @@ pub fn pair_translations(
         })
         .collect();
     Aligned { paragraphs, source, target, beads }
+}
+
+/// A small deterministic random generator (SplitMix64): the aligner's samples and the
+/// evaluation's variants must be the same on every run and machine.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in 0..n (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * n as f64) as usize % n.max(1)
+    }
+    /// True with probability p.
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
 }
 
 #[cfg(test)]
