@@ -3,17 +3,20 @@
 use std::io::{self, BufWriter, Write};
 use std::time::Instant;
 
-use crate::cli::{AlignArgs, InfoArgs, SegmentArgs, SegmentFormat};
-use crate::config::Job;
+use crate::cli::{AlignArgs, EvalArgs, EvalCommand, InfoArgs, SegmentArgs, SegmentFormat};
+use crate::config::{Bitext, Job, MtSource};
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::{Lang, Segmenter};
 use crate::translate::model::Family;
 use crate::translate::{Ct2Translator, ModelDir};
 use crate::{translate_document, Error};
 
-/// The main job: translate and align one document.
+/// The main job: translate and align one document, or align it with its translation.
 pub fn align(args: &AlignArgs) -> Result<(), Error> {
     let job = Job::from_args(args)?;
+    if let Some(bitext) = Bitext::from_args(args)? {
+        return align_bitext(args, &job, &bitext);
+    }
     let mut engine = args.engine.options()?;
     let model_path = args.model.clone().ok_or_else(|| {
         Error::Config(crate::config::ConfigError::Usage(
@@ -39,6 +42,43 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
             started.elapsed().as_secs_f64()
         );
         for path in &report.written {
+            eprintln!("  wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Bitext mode: load the model only when it is the bridge, then align and summarise.
+fn align_bitext(args: &AlignArgs, job: &Job, bitext: &Bitext) -> Result<(), Error> {
+    let started = Instant::now();
+    let translator = match (&bitext.mt, &args.model) {
+        (MtSource::Model, Some(path)) => {
+            let mut engine = args.engine.options()?;
+            let model = ModelDir::detect(path)?;
+            model.check_pair(&job.src_lang, &job.tgt_lang)?;
+            if engine.max_input_tokens == 0 {
+                engine.max_input_tokens = model.max_input_tokens();
+            }
+            Some(Ct2Translator::load(model, engine)?)
+        }
+        (MtSource::Model, None) => return Err(Error::NoBridge),
+        _ => None,
+    };
+    let r = crate::align_bitext(job, bitext, translator.as_ref().map(|t| t as &dyn crate::translate::Translator))?;
+    if !job.quiet {
+        eprintln!(
+            "align: {} source and {} target sentences in {} beads ({}), {} flagged; {:.2}s",
+            r.report.sentences,
+            r.targets,
+            r.summary.shapes.iter().map(|(_, n)| n).sum::<usize>(),
+            if r.barriers { "paragraphs as barriers" } else { "paragraphs as evidence" },
+            r.report.flagged,
+            started.elapsed().as_secs_f64()
+        );
+        for line in r.summary.lines() {
+            eprintln!("  {line}");
+        }
+        for path in &r.report.written {
             eprintln!("  wrote {}", path.display());
         }
     }
@@ -109,5 +149,52 @@ pub fn info(args: &InfoArgs) -> Result<(), Error> {
         let _translator = Ct2Translator::load(model, Default::default())?;
         println!("load:         ok in {:.2}s", started.elapsed().as_secs_f64());
     }
+    Ok(())
+}
+
+/// `align eval align`: the bitext aligner against gold; the table goes to standard output.
+pub fn eval(args: &EvalArgs) -> Result<(), Error> {
+    use crate::align::{eval, gold};
+    let EvalCommand::Align(a) = &args.command;
+    let usage = |m: String| Error::Config(crate::config::ConfigError::Usage(m));
+    let systems = a
+        .systems
+        .iter()
+        .map(|s| eval::System::parse(s).ok_or_else(|| usage(eval::EvalError::UnknownSystem(s.clone()).to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let variants = a
+        .variants
+        .iter()
+        .map(|v| gold::Variant::parse(v).map_err(|e| usage(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    for s in &a.sets {
+        if !gold::SETS.contains(&s.as_str()) {
+            return Err(usage(gold::GoldError::UnknownSet(s.clone()).to_string()));
+        }
+    }
+    let opts = eval::EvalOptions {
+        data: a.data.clone(),
+        sets: a.sets.clone(),
+        variants,
+        systems,
+        split: a.split,
+        seed: a.seed,
+        write: a.write.clone(),
+    };
+    let started = Instant::now();
+    let cells = eval::run(&opts, &mut |c| {
+        eprintln!(
+            "  {} {} {}: strict F1 {:.3}, lax F1 {:.3} ({:.2}s)",
+            c.set,
+            c.variant.name(),
+            opts.systems[c.system].label(),
+            c.scores.f1_strict,
+            c.scores.f1_lax,
+            c.seconds
+        )
+    })
+    .map_err(Error::Eval)?;
+    eval::print(&opts, &cells).map_err(|source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source }))?;
+    eprintln!("align: evaluated in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Segment(args)) => commands::segment(&args),
         Some(Command::Info(args)) => commands::info(&args),
+        Some(Command::Eval(args)) => commands::eval(&args),
         None => commands::align(&cli.align),
     };
     match result {

@@ -174,11 +174,11 @@ impl Window {
         }
     }
 
-    /// The profile of texts[start..start+len] (len 1..=3), built and kept on first use.
-    fn get(&mut self, texts: &[&str], sim: Similarity, start: usize, len: usize) -> Profile {
+    /// Makes sure the profile of texts[start..start+len] (len 1..=3) is built; false when the
+    /// window has moved past `start` (the caller then builds it itself).
+    fn prepare(&mut self, texts: &[&str], sim: Similarity, start: usize, len: usize) -> bool {
         if start < self.first || len == 0 || len > 3 {
-            let parts: Vec<Profile> = texts[start..start + len].iter().map(|t| sim.profile(t)).collect();
-            return Profile::merged(&parts.iter().collect::<Vec<_>>());
+            return false;
         }
         while self.first + self.slots.len() < start + len {
             self.slots.push_back(Default::default());
@@ -195,8 +195,17 @@ impl Window {
             let merged = Profile::merged(&parts);
             self.slots[start - self.first][len - 1] = Some(merged);
         }
-        self.slots[start - self.first][len - 1].clone().unwrap_or_default()
+        true
     }
+
+    fn profile(&self, start: usize, len: usize) -> Option<&Profile> {
+        self.slots.get(start.checked_sub(self.first)?)?.get(len.checked_sub(1)?)?.as_ref()
+    }
+}
+
+fn fresh_profile(texts: &[&str], sim: Similarity, start: usize, len: usize) -> Profile {
+    let parts: Vec<Profile> = texts[start..start + len].iter().map(|t| sim.profile(t)).collect();
+    Profile::merged(&parts.iter().collect::<Vec<_>>())
 }
 
 /// Costs of the sentence-level search in one block, with every similarity computed at most once.
@@ -254,9 +263,14 @@ impl<'d, 'a> Fine<'d, 'a> {
             self.tgt_window.release_before((self.tgt0 + lo).saturating_sub(3));
         }
         let sim = self.doc.similarity;
-        let a = self.src_window.get(st, sim, self.src0 + i, di);
-        let b = self.tgt_window.get(tt, sim, self.tgt0 + j, dj);
-        let s = sim.score(&a, &b);
+        let (si, tj) = (self.src0 + i, self.tgt0 + j);
+        let s = match (self.src_window.prepare(st, sim, si, di), self.tgt_window.prepare(tt, sim, tj, dj)) {
+            (true, true) => match (self.src_window.profile(si, di), self.tgt_window.profile(tj, dj)) {
+                (Some(a), Some(b)) => sim.score(a, b),
+                _ => sim.score(&fresh_profile(st, sim, si, di), &fresh_profile(tt, sim, tj, dj)),
+            },
+            _ => sim.score(&fresh_profile(st, sim, si, di), &fresh_profile(tt, sim, tj, dj)),
+        };
         if let Some(k) = slot {
             self.sims[k] = s as f32;
         }
@@ -540,7 +554,13 @@ pub fn gale_church(src: &[Sentence], tgt: &[Sentence]) -> Vec<Step> {
     let mut out = Vec::new();
     for (s, t) in block_list {
         let prefix = |lens: &[f64]| -> Vec<f64> {
-            std::iter::once(0.0).chain(lens.iter().scan(0.0, |acc, l| Some(*acc + l)).collect::<Vec<_>>()).collect()
+            let mut sum = 0.0;
+            std::iter::once(0.0)
+                .chain(lens.iter().map(|l| {
+                    sum += l;
+                    sum
+                }))
+                .collect()
         };
         let (ps, pt) = (prefix(&doc.src.len[s.clone()]), prefix(&doc.tgt.len[t.clone()]));
         let band = Band::full(s.len(), t.len());

@@ -120,24 +120,36 @@ impl Profile {
         Profile { keys, totals }
     }
 
-    /// The profile of several texts together (n-grams across their joins are not added).
+    /// The profile of several texts together (n-grams across their joins are not added): a
+    /// linear merge of sorted lists.
     pub fn merged(parts: &[&Profile]) -> Profile {
-        match parts {
-            [] => Profile::default(),
-            [one] => (*one).clone(),
-            _ => {
-                let mut keys = Vec::with_capacity(parts.iter().map(|p| p.keys.len()).sum());
-                let mut totals = [0u32; 8];
-                for p in parts {
-                    keys.extend_from_slice(&p.keys);
-                    for (t, x) in totals.iter_mut().zip(p.totals) {
-                        *t += x;
-                    }
-                }
-                keys.sort_unstable();
-                Profile { keys, totals }
+        let mut out = Profile::default();
+        for p in parts {
+            out = if out.keys.is_empty() { (*p).clone() } else { out.merge(p) };
+        }
+        out
+    }
+
+    fn merge(&self, other: &Profile) -> Profile {
+        let (a, b) = (&self.keys, &other.keys);
+        let mut keys = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if a[i] <= b[j] {
+                keys.push(a[i]);
+                i += 1;
+            } else {
+                keys.push(b[j]);
+                j += 1;
             }
         }
+        keys.extend_from_slice(&a[i..]);
+        keys.extend_from_slice(&b[j..]);
+        let mut totals = self.totals;
+        for (t, x) in totals.iter_mut().zip(other.totals) {
+            *t += x;
+        }
+        Profile { keys, totals }
     }
 
     pub fn is_empty(&self) -> bool {

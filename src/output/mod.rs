@@ -9,6 +9,7 @@ mod jsonl;
 mod side_by_side;
 mod tmx;
 mod tsv;
+mod vecalign;
 pub mod xml;
 
 use std::fs;
@@ -22,6 +23,7 @@ pub use jsonl::JsonlWriter;
 pub use side_by_side::SideBySideWriter;
 pub use tmx::{TmxOptions, TmxWriter};
 pub use tsv::{MosesSide, MosesWriter, TsvWriter};
+pub use vecalign::VecalignWriter;
 
 /// Writes a document in one format, part by part (a long document arrives in several parts).
 pub trait Writer {
@@ -49,6 +51,8 @@ pub enum Format {
     SideBySide,
     /// Moses parallel files: NAME.ar and NAME.en, line i ↔ line i.
     Moses,
+    /// vecalign's `[i, j]:[k]:score`, one bead per line, 0-based sentence (line) indices.
+    Vecalign,
 }
 
 impl Format {
@@ -61,6 +65,7 @@ impl Format {
             Format::Html => vec!["html".into()],
             Format::SideBySide => vec!["txt".into()],
             Format::Moses => vec![src.to_string(), tgt.to_string()],
+            Format::Vecalign => vec!["vecalign".into()],
         }
     }
 
@@ -72,6 +77,7 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "html" | "htm" => Some(Format::Html),
             "txt" => Some(Format::SideBySide),
+            "vecalign" => Some(Format::Vecalign),
             _ => None,
         }
     }
@@ -84,6 +90,7 @@ impl Format {
             Format::Html => "html",
             Format::SideBySide => "side-by-side",
             Format::Moses => "moses",
+            Format::Vecalign => "vecalign",
         }
     }
 }
@@ -105,6 +112,7 @@ pub fn writers_for(format: Format, options: &WriterOptions) -> Vec<Box<dyn Write
         Format::Moses => {
             vec![Box::new(MosesWriter::new(MosesSide::Source)), Box::new(MosesWriter::new(MosesSide::Target))]
         }
+        Format::Vecalign => vec![Box::new(VecalignWriter)],
     }
 }
 
