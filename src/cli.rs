@@ -71,6 +71,18 @@ pub enum EvalCommand {
     /// delete lines (1-0, 0-1) and, in "hard", drop the English paragraph breaks. The oracle and
     /// noisy systems are simulations: their "MT" is the gold English, intact or degraded.
     Align(EvalAlignArgs),
+    /// Score alignment files against gold files in vecalign's format (as vecalign's score.py).
+    Score(EvalScoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalScoreArgs {
+    /// Gold alignment files, one per test file.
+    #[arg(short, long, required = true, num_args = 1..)]
+    pub gold: Vec<PathBuf>,
+    /// Alignment files to score (`[i, j]:[k]` or `[i, j]:[k]:score` lines).
+    #[arg(short, long, required = true, num_args = 1..)]
+    pub test: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

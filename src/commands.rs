@@ -155,8 +155,11 @@ pub fn info(args: &InfoArgs) -> Result<(), Error> {
 /// `align eval align`: the bitext aligner against gold; the table goes to standard output.
 pub fn eval(args: &EvalArgs) -> Result<(), Error> {
     use crate::align::{eval, gold};
-    let EvalCommand::Align(a) = &args.command;
     let usage = |m: String| Error::Config(crate::config::ConfigError::Usage(m));
+    let a = match &args.command {
+        EvalCommand::Align(a) => a,
+        EvalCommand::Score(s) => return eval_score(s),
+    };
     let systems = a
         .systems
         .iter()
@@ -196,5 +199,28 @@ pub fn eval(args: &EvalArgs) -> Result<(), Error> {
     .map_err(Error::Eval)?;
     eval::print(&opts, &cells).map_err(|source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source }))?;
     eprintln!("align: evaluated in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `align eval score`: vecalign's score.py, for any alignment files.
+fn eval_score(args: &crate::cli::EvalScoreArgs) -> Result<(), Error> {
+    use crate::align::eval;
+    if args.gold.len() != args.test.len() {
+        return Err(Error::Config(crate::config::ConfigError::Usage("give as many --gold files as --test files".into())));
+    }
+    let read = |p: &std::path::Path| -> Result<eval::Beads, Error> {
+        let text = std::fs::read_to_string(p)
+            .map_err(|source| Error::Eval(eval::EvalError::Read { path: p.display().to_string(), source }))?;
+        eval::read_vecalign(&text).ok_or_else(|| Error::Eval(eval::EvalError::NotAlignments(p.display().to_string())))
+    };
+    let mut scorer = eval::Scorer::default();
+    for (g, t) in args.gold.iter().zip(&args.test) {
+        scorer.add(&read(g)?, &read(t)?);
+    }
+    let s = scorer.scores();
+    println!("|           | strict | lax   |");
+    println!("| precision | {:.3}  | {:.3} |", s.precision_strict, s.precision_lax);
+    println!("| recall    | {:.3}  | {:.3} |", s.recall_strict, s.recall_lax);
+    println!("| F1        | {:.3}  | {:.3} |", s.f1_strict, s.f1_lax);
     Ok(())
 }

@@ -15,6 +15,9 @@ use super::features::{self, anchor_counts, Anchors, Profile, Similarity, DENSE_D
 use super::Rng;
 use crate::bead::Sentence;
 
+/// Source sentences whose best candidate describes translations before any alignment exists.
+const ROW_SAMPLES: usize = 2000;
+
 /// How the bitext aligner searches.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -54,6 +57,8 @@ struct Side<'a> {
     dense: Vec<[f32; DENSE_DIM]>,
     /// What the similarity reads: the MT of each source sentence, the target sentences.
     text: Option<Vec<&'a str>>,
+    /// Their lengths in the similarity's units (for its upper bound).
+    units: Vec<u32>,
 }
 
 struct Doc<'a> {
@@ -84,7 +89,9 @@ impl<'a> Doc<'a> {
         };
         let mt_text: Option<Vec<&str>> = mt.map(|m| m.iter().map(String::as_str).collect());
         let tgt_text: Option<Vec<&str>> = mt.map(|_| tgt.iter().map(|s| s.text.as_str()).collect());
+        let units = |t: &Option<Vec<&str>>| t.as_ref().map(|t| t.iter().map(|x| similarity.units(x)).collect()).unwrap_or_default();
         let src_side = Side {
+            units: units(&mt_text),
             len: src.iter().map(|s| features::visible_len(&s.text) as f64).collect(),
             dense: dense(mt_text.clone(), &src_anchors),
             anchors: src_anchors,
@@ -92,6 +99,7 @@ impl<'a> Doc<'a> {
             text: mt_text,
         };
         let tgt_side = Side {
+            units: units(&tgt_text),
             len: tgt.iter().map(|s| features::visible_len(&s.text) as f64).collect(),
             dense: dense(tgt_text.clone(), &tgt_anchors),
             anchors: tgt_anchors,
@@ -111,12 +119,10 @@ impl<'a> Doc<'a> {
     fn evidence(&self, i: usize, j: usize, di: usize, dj: usize) -> Evidence {
         let ls: f64 = self.src.len[i..i + di].iter().sum();
         let lt: f64 = self.tgt.len[j..j + dj].iter().sum();
-        let sa: Vec<&Anchors> = self.src.anchors[i..i + di].iter().collect();
-        let ta: Vec<&Anchors> = self.tgt.anchors[j..j + dj].iter().collect();
         Evidence {
             sim: None,
             z: residual(ls, lt, self.ratio),
-            anchors: anchor_counts(&sa, &ta),
+            anchors: anchor_counts(&self.src.anchors[i..i + di], &self.tgt.anchors[j..j + dj]),
             para: 2 * u8::from(self.src.para_start[i]) + u8::from(self.tgt.para_start[j]),
         }
     }
@@ -130,20 +136,26 @@ impl<'a> Doc<'a> {
         let pairs: Vec<(usize, usize)> = if n * m <= NULL_SAMPLES {
             (0..n).flat_map(|i| (0..m).map(move |j| (i, j))).collect()
         } else {
-            (0..NULL_SAMPLES).map(|_| (rng.below(n), rng.below(m))).collect()
+            // Random pairs among a random subset of each side, so each profile serves several
+            // pairs: √NULL_SAMPLES sentences per side at least, a tenth of the pairs at most.
+            let k = ((NULL_SAMPLES as f64).sqrt() as usize).max(NULL_SAMPLES / 10);
+            let src: Vec<usize> = (0..k.min(n)).map(|_| rng.below(n)).collect();
+            let tgt: Vec<usize> = (0..k.min(m)).map(|_| rng.below(m)).collect();
+            (0..NULL_SAMPLES).map(|_| (src[rng.below(src.len())], tgt[rng.below(tgt.len())])).collect()
         };
+        let (Some(st), Some(tt)) = (&self.src.text, &self.tgt.text) else {
+            return pairs.into_iter().map(|(i, j)| self.evidence(i, j, 1, 1)).collect();
+        };
+        let sim = self.similarity;
         let mut src_profiles: HashMap<usize, Profile> = HashMap::new();
         let mut tgt_profiles: HashMap<usize, Profile> = HashMap::new();
         pairs
             .into_iter()
             .map(|(i, j)| {
                 let mut e = self.evidence(i, j, 1, 1);
-                if let (Some(st), Some(tt)) = (&self.src.text, &self.tgt.text) {
-                    let sim = self.similarity;
-                    let a = src_profiles.entry(i).or_insert_with(|| sim.profile(st[i]));
-                    let b = tgt_profiles.entry(j).or_insert_with(|| sim.profile(tt[j]));
-                    e.sim = Some(sim.score(a, b));
-                }
+                let a = src_profiles.entry(i).or_insert_with(|| sim.profile(st[i]));
+                let b = tgt_profiles.entry(j).or_insert_with(|| sim.profile(tt[j]));
+                e.sim = Some(sim.score(a, b));
                 e
             })
             .collect()
@@ -290,10 +302,13 @@ impl<'d, 'a> Fine<'d, 'a> {
         let e = self.doc.evidence(self.src0 + i, self.tgt0 + j, di, dj);
         let base = p.shape(di, dj) - p.llr_without_sim(&e);
         let Some(d) = p.sim else { return base };
-        // The similarity cannot lower the cost by more than its value at 1: skip it when even
-        // that would not beat the node's best so far.
-        if base - p.sim_bound() >= limit {
-            return base - p.sim_bound();
+        // The similarity cannot exceed what the lengths allow: skip computing it when even that
+        // would not beat the node's best so far.
+        let (si, tj) = (self.src0 + i, self.tgt0 + j);
+        let bound = self.doc.similarity.bound(&self.doc.src.units[si..si + di], &self.doc.tgt.units[tj..tj + dj]);
+        let best = base - d.llr(bound);
+        if best >= limit {
+            return best;
         }
         match self.sim(i, j, di, dj) {
             Some(s) => base - d.llr(s),
@@ -301,10 +316,10 @@ impl<'d, 'a> Fine<'d, 'a> {
         }
     }
 
-    /// The best 1-1 similarity of each source sentence within the band.
-    fn row_maxima(&mut self) -> Vec<f64> {
+    /// The best 1-1 similarity within the band of every `step`-th source sentence.
+    fn row_maxima(&mut self, step: usize) -> Vec<f64> {
         let mut out = Vec::new();
-        for row in 1..=self.band.n() {
+        for row in (1..=self.band.n()).step_by(step.max(1)) {
             let mut best = f64::NEG_INFINITY;
             for j in self.band.row(row).filter(|&j| j >= 1) {
                 if let Some(s) = self.sim(row - 1, j - 1, 1, 1) {
@@ -369,16 +384,21 @@ struct Units {
 
 impl Units {
     fn halve(&self) -> Units {
-        let mut len = Vec::with_capacity(self.len.len().div_ceil(2));
+        Units::pairs(&self.len, &self.raw)
+    }
+
+    /// Units of two consecutive items each (the last may hold one).
+    fn pairs(lens: &[f64], vectors: &[[f32; DENSE_DIM]]) -> Units {
+        let mut len = Vec::with_capacity(lens.len().div_ceil(2));
         let mut raw = Vec::with_capacity(len.capacity());
-        for k in (0..self.len.len()).step_by(2) {
-            let mut v = self.raw[k];
-            let mut l = self.len[k];
-            if let Some(w) = self.raw.get(k + 1) {
+        for k in (0..lens.len()).step_by(2) {
+            let mut v = vectors[k];
+            let mut l = lens[k];
+            if let Some(w) = vectors.get(k + 1) {
                 for (x, y) in v.iter_mut().zip(w) {
                     *x += y;
                 }
-                l += self.len[k + 1];
+                l += lens[k + 1];
             }
             len.push(l);
             raw.push(v);
@@ -459,8 +479,9 @@ fn fine_band(doc: &Doc, src: &Range<usize>, tgt: &Range<usize>, opts: &Options, 
     if (n + 1) * (m + 1) <= opts.full_cells || n == 0 || m == 0 {
         return Band::full(n, m);
     }
-    let base = |side: &Side, r: &Range<usize>| Units { len: side.len[r.clone()].to_vec(), raw: side.dense[r.clone()].to_vec() };
-    let mut levels = vec![(base(&doc.src, src), base(&doc.tgt, tgt))];
+    // Level 1 (pairs of sentences) upwards; level 0 is the sentences themselves.
+    let pairs = |side: &Side, r: &Range<usize>| Units::pairs(&side.len[r.clone()], &side.dense[r.clone()]);
+    let mut levels = vec![(pairs(&doc.src, src), pairs(&doc.tgt, tgt))];
     loop {
         let (s, t) = levels.last().expect("starts with one level");
         if (s.len.len() + 1) * (t.len.len() + 1) <= opts.full_cells || s.len.len() < 2 || t.len.len() < 2 {
@@ -472,10 +493,10 @@ fn fine_band(doc: &Doc, src: &Range<usize>, tgt: &Range<usize>, opts: &Options, 
     let top = levels.len() - 1;
     let (s, t) = &levels[top];
     let mut band = Band::full(s.len.len(), t.len.len());
-    for level in (1..=top).rev() {
+    for level in (0..=top).rev() {
         let (s, t) = &levels[level];
-        let (fs, ft) = (&levels[level - 1].0, &levels[level - 1].1);
-        let (fn_, fm) = (fs.len.len(), ft.len.len());
+        // The finer level's size: level − 1, or the sentences for level 0.
+        let (fn_, fm) = if level == 0 { (n, m) } else { (levels[level - 1].0.len.len(), levels[level - 1].1.len.len()) };
         let corners = match coarse_pass(s, t, doc.ratio, &band, rng) {
             Some(steps) => dp::upsample(&steps, fn_, fm),
             None => vec![(0, 0), (fn_, fm)],
@@ -506,7 +527,9 @@ pub fn align(src: &[Sentence], tgt: &[Sentence], mt: Option<&[String]>, opts: &O
 
     // Provisional pass: the similarity's "translation" side from each sentence's best candidate.
     let sim_true = if doc.has_mt() {
-        let mut maxima: Vec<f64> = fines.iter_mut().flat_map(|f| f.row_maxima()).collect();
+        // A few thousand rows describe the distribution as well as all of them.
+        let step = src.len().div_ceil(ROW_SAMPLES);
+        let mut maxima: Vec<f64> = fines.iter_mut().flat_map(|f| f.row_maxima(step)).collect();
         cost::robust_spread(&mut maxima)
     } else {
         None

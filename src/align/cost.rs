@@ -131,11 +131,6 @@ impl Params {
         llr + self.para[e.para as usize & 3]
     }
 
-    /// The largest value the similarity term can add (at similarity 1).
-    pub fn sim_bound(&self) -> f64 {
-        self.sim.map_or(0.0, |d| d.llr(1.0).max(0.0))
-    }
-
     pub fn llr(&self, e: &Evidence) -> f64 {
         self.llr_without_sim(e) + self.sim.zip(e.sim).map_or(0.0, |(d, s)| d.llr(s))
     }

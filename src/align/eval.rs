@@ -216,6 +216,8 @@ pub enum EvalError {
     Read { path: String, source: std::io::Error },
     #[error("cannot write {path}: {source}")]
     Write { path: String, source: std::io::Error },
+    #[error("{0}: not an alignment file (lines like [0, 1]:[2] or [0]:[]:0.5 expected)")]
+    NotAlignments(String),
     #[error("unknown system {0:?}: use gale-church, no-mt, oracle, noisyN (N percent), mt-file=FILE, each optionally with -bleu2")]
     UnknownSystem(String),
 }
