@@ -197,7 +197,8 @@ pub fn eval(args: &EvalArgs) -> Result<(), Error> {
         )
     })
     .map_err(Error::Eval)?;
-    eval::print(&opts, &cells).map_err(|source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source }))?;
+    eval::print(&opts, &cells)
+        .map_err(|source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source }))?;
     eprintln!("align: evaluated in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -206,7 +207,9 @@ pub fn eval(args: &EvalArgs) -> Result<(), Error> {
 fn eval_score(args: &crate::cli::EvalScoreArgs) -> Result<(), Error> {
     use crate::align::eval;
     if args.gold.len() != args.test.len() {
-        return Err(Error::Config(crate::config::ConfigError::Usage("give as many --gold files as --test files".into())));
+        return Err(Error::Config(crate::config::ConfigError::Usage(
+            "give as many --gold files as --test files".into(),
+        )));
     }
     let read = |p: &std::path::Path| -> Result<eval::Beads, Error> {
         let text = std::fs::read_to_string(p)

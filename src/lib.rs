@@ -157,7 +157,11 @@ pub struct BitextReport {
 
 /// Aligns a document with its existing translation (bitext mode): read and segment both sides,
 /// get the bridge translation (model, file or none), align n-m, write the outputs.
-pub fn align_bitext(job: &Job, bitext: &config::Bitext, translator: Option<&dyn Translator>) -> Result<BitextReport, Error> {
+pub fn align_bitext(
+    job: &Job,
+    bitext: &config::Bitext,
+    translator: Option<&dyn Translator>,
+) -> Result<BitextReport, Error> {
     let (paragraphs, source) = read_side(&job.input, job, &job.src_lang, bitext.segmented)?;
     let (_, target) = read_side(&bitext.target, job, &job.tgt_lang, bitext.segmented)?;
     if source.is_empty() {
@@ -191,7 +195,11 @@ pub fn align_bitext(job: &Job, bitext: &config::Bitext, translator: Option<&dyn 
                 .map_err(|source| read::ReadError::Io { path: path.display().to_string(), source })?;
             let lines: Vec<String> = text.lines().map(String::from).collect();
             if lines.len() != source.len() {
-                return Err(Error::MtFileMismatch { path: path.display().to_string(), lines: lines.len(), sentences: source.len() });
+                return Err(Error::MtFileMismatch {
+                    path: path.display().to_string(),
+                    lines: lines.len(),
+                    sentences: source.len(),
+                });
             }
             Some(lines)
         }
@@ -216,7 +224,12 @@ pub fn align_bitext(job: &Job, bitext: &config::Bitext, translator: Option<&dyn 
 }
 
 /// One side of a bitext: sentences from our segmenter, or one per line with `--segmented`.
-fn read_side(source: &read::Source, job: &Job, lang: &str, segmented: bool) -> Result<(Vec<Paragraph>, Vec<bead::Sentence>), Error> {
+fn read_side(
+    source: &read::Source,
+    job: &Job,
+    lang: &str,
+    segmented: bool,
+) -> Result<(Vec<Paragraph>, Vec<bead::Sentence>), Error> {
     if segmented {
         return Ok(read::segmented(source, job.encoding)?);
     }
@@ -247,8 +260,9 @@ fn translate_all(translator: &dyn Translator, source: &[bead::Sentence], quiet: 
         check_interrupt()?;
         let texts: Vec<&str> = chunk.iter().map(|s| s.text.as_str()).collect();
         let done = out.len();
-        let translations = translate_unique(translator, &texts, &|k| progress.set_position((done + k) as u64, done + k))
-            .map_err(|e| if INTERRUPTED.load(Ordering::Relaxed) { Error::Interrupted } else { e.into() })?;
+        let translations =
+            translate_unique(translator, &texts, &|k| progress.set_position((done + k) as u64, done + k))
+                .map_err(|e| if INTERRUPTED.load(Ordering::Relaxed) { Error::Interrupted } else { e.into() })?;
         out.extend(translations.into_iter().map(|t| t.text));
     }
     progress.finish();

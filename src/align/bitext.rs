@@ -89,7 +89,9 @@ impl<'a> Doc<'a> {
         };
         let mt_text: Option<Vec<&str>> = mt.map(|m| m.iter().map(String::as_str).collect());
         let tgt_text: Option<Vec<&str>> = mt.map(|_| tgt.iter().map(|s| s.text.as_str()).collect());
-        let units = |t: &Option<Vec<&str>>| t.as_ref().map(|t| t.iter().map(|x| similarity.units(x)).collect()).unwrap_or_default();
+        let units = |t: &Option<Vec<&str>>| {
+            t.as_ref().map(|t| t.iter().map(|x| similarity.units(x)).collect()).unwrap_or_default()
+        };
         let src_side = Side {
             units: units(&mt_text),
             len: src.iter().map(|s| features::visible_len(&s.text) as f64).collect(),
@@ -195,10 +197,10 @@ impl Window {
         while self.first + self.slots.len() < start + len {
             self.slots.push_back(Default::default());
         }
-        for p in start..start + len {
+        for (p, text) in texts.iter().enumerate().skip(start).take(len) {
             let slot = &mut self.slots[p - self.first];
             if slot[0].is_none() {
-                slot[0] = Some(sim.profile(texts[p]));
+                slot[0] = Some(sim.profile(text));
             }
         }
         if self.slots[start - self.first][len - 1].is_none() {
@@ -466,8 +468,11 @@ fn coarse_pass(src: &Units, tgt: &Units, ratio: f64, band: &Band, rng: &mut Rng)
         })
     };
     let first = run(&provisional)?;
-    let truth: Vec<Evidence> =
-        first.iter().filter(|s| s.src.len() == 1 && s.tgt.len() == 1).map(|s| evidence(s.src.start, s.tgt.start)).collect();
+    let truth: Vec<Evidence> = first
+        .iter()
+        .filter(|s| s.src.len() == 1 && s.tgt.len() == 1)
+        .map(|s| evidence(s.src.start, s.tgt.start))
+        .collect();
     let shapes: Vec<(usize, usize)> = first.iter().map(|s| (s.src.len(), s.tgt.len())).collect();
     run(&Params::calibrate(&truth, &null, &shapes, false))
 }
@@ -496,7 +501,8 @@ fn fine_band(doc: &Doc, src: &Range<usize>, tgt: &Range<usize>, opts: &Options, 
     for level in (0..=top).rev() {
         let (s, t) = &levels[level];
         // The finer level's size: level − 1, or the sentences for level 0.
-        let (fn_, fm) = if level == 0 { (n, m) } else { (levels[level - 1].0.len.len(), levels[level - 1].1.len.len()) };
+        let (fn_, fm) =
+            if level == 0 { (n, m) } else { (levels[level - 1].0.len.len(), levels[level - 1].1.len.len()) };
         let corners = match coarse_pass(s, t, doc.ratio, &band, rng) {
             Some(steps) => dp::upsample(&steps, fn_, fm),
             None => vec![(0, 0), (fn_, fm)],
@@ -557,7 +563,11 @@ pub fn align(src: &[Sentence], tgt: &[Sentence], mt: Option<&[String]>, opts: &O
                 let e = f.evidence(s.src.start, s.tgt.start, s.src.len(), s.tgt.len());
                 sigmoid(params.llr(&e)) as f32
             };
-            steps.push(Step { src: s.src.start + f.src0..s.src.end + f.src0, tgt: s.tgt.start + f.tgt0..s.tgt.end + f.tgt0, cost: s.cost });
+            steps.push(Step {
+                src: s.src.start + f.src0..s.src.end + f.src0,
+                tgt: s.tgt.start + f.tgt0..s.tgt.end + f.tgt0,
+                cost: s.cost,
+            });
             scores.push(score);
         }
     }
@@ -633,7 +643,13 @@ mod tests {
             "Officials said talks would continue next week in Geneva.",
         ];
         // Arabic side: sentence 1 is split in two, sentence 3 is missing.
-        let ar = ["وصل الوزير إلى القاهرة يوم الاثنين.", "التقى بالرئيس لمدة ساعتين.", "وناقشا أزمة المياه والتجارة.", "ارتفعت الأسعار بنسبة 12 في المئة العام الماضي.", "قال مسؤولون إن المحادثات ستستمر الأسبوع المقبل في جنيف."];
+        let ar = [
+            "وصل الوزير إلى القاهرة يوم الاثنين.",
+            "التقى بالرئيس لمدة ساعتين.",
+            "وناقشا أزمة المياه والتجارة.",
+            "ارتفعت الأسعار بنسبة 12 في المئة العام الماضي.",
+            "قال مسؤولون إن المحادثات ستستمر الأسبوع المقبل في جنيف.",
+        ];
         let mt: Vec<String> = vec![
             en[0].into(),
             "He met the president for two hours.".into(),

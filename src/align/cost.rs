@@ -7,7 +7,7 @@
 //! costs its shape's price alone. Every distribution is estimated from the document itself:
 //! random pairs for the null, the beads of a provisional alignment for translations and shapes.
 
-use super::features::AnchorCounts;
+use super::features::{AnchorCounts, ANCHOR_KINDS};
 
 /// Random pairs drawn to describe the null (vecalign draws 20,000 as well).
 pub const NULL_SAMPLES: usize = 20_000;
@@ -101,9 +101,9 @@ pub struct Params {
     pub len_true: f64,
     pub len_null: f64,
     pub sim: Option<Discriminant>,
-    /// Per anchor kind (numbers, Latin tokens, question marks, quotes): the log-likelihood ratio
-    /// of one matched item and of one unmatched item.
-    pub anchors: [(f64, f64); 4],
+    /// Per anchor kind (`features::ANCHOR_KINDS`): the log-likelihood ratio of one matched item
+    /// and of one unmatched item.
+    pub anchors: [(f64, f64); ANCHOR_KINDS],
     /// Log-likelihood ratio of each paragraph-start event (all zero when paragraphs are barriers).
     pub para: [f64; 4],
     /// −ln(P(shape) / P(1-1)) for each of `SHAPES`: a 1-0 bead costs `shapes[1]` and nothing else.
@@ -157,7 +157,7 @@ impl Params {
             len_true: GALE_CHURCH_VARIANCE,
             len_null: null_len_variance(null),
             sim: sim_true.zip(null_sim(null)).and_then(|(t, n)| Discriminant::new(t, n)),
-            anchors: [(0.0, 0.0); 4],
+            anchors: [(0.0, 0.0); ANCHOR_KINDS],
             para: [0.0; 4],
             shapes: SHAPES.map(|(di, dj)| shape_penalty(di, dj)),
         }
@@ -166,15 +166,21 @@ impl Params {
     /// Estimates every term from `truth` (1-1 beads believed correct) against `null` (random
     /// pairs), and the shape prices from `shapes`, the shapes of a provisional alignment.
     /// `soft_paragraphs`: whether paragraph starts are evidence (otherwise they were barriers).
-    pub fn calibrate(truth: &[Evidence], null: &[Evidence], shapes: &[(usize, usize)], soft_paragraphs: bool) -> Params {
+    pub fn calibrate(
+        truth: &[Evidence],
+        null: &[Evidence],
+        shapes: &[(usize, usize)],
+        soft_paragraphs: bool,
+    ) -> Params {
         let mut z: Vec<f64> = truth.iter().map(|e| e.z).collect();
         let len_true = robust_spread(&mut z).map_or(GALE_CHURCH_VARIANCE, |(_, v)| v.max(0.5));
         let mut sims: Vec<f64> = truth.iter().filter_map(|e| e.sim).collect();
         let sim = robust_spread(&mut sims).zip(null_sim(null)).and_then(|(t, n)| Discriminant::new(t, n));
-        let mut anchors = [(0.0, 0.0); 4];
+        let mut anchors = [(0.0, 0.0); ANCHOR_KINDS];
         for (k, a) in anchors.iter_mut().enumerate() {
             let sum = |set: &[Evidence]| {
-                set.iter().fold((0.0, 0.0), |(m, u), e| (m + e.anchors.kinds[k].0 as f64, u + e.anchors.kinds[k].1 as f64))
+                set.iter()
+                    .fold((0.0, 0.0), |(m, u), e| (m + e.anchors.kinds[k].0 as f64, u + e.anchors.kinds[k].1 as f64))
             };
             let ((mt, ut), (mn, un)) = (sum(truth), sum(null));
             *a = rate_llr(mt, mt + ut, mn, mn + un);

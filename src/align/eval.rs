@@ -91,7 +91,14 @@ impl Scorer {
         let f1 = |p: f64, r: f64| if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
         let (p, r) = (self.precision.0, self.recall.0);
         let (ps, pl, rs, rl) = (ratio(p[0], p[1]), ratio(p[2], p[3]), ratio(r[0], r[1]), ratio(r[2], r[3]));
-        Scores { precision_strict: ps, recall_strict: rs, f1_strict: f1(ps, rs), precision_lax: pl, recall_lax: rl, f1_lax: f1(pl, rl) }
+        Scores {
+            precision_strict: ps,
+            recall_strict: rs,
+            f1_strict: f1(ps, rs),
+            precision_lax: pl,
+            recall_lax: rl,
+            f1_lax: f1(pl, rl),
+        }
     }
 }
 
@@ -174,7 +181,9 @@ impl System {
                     Bridge::None => "--no-mt".to_string(),
                     Bridge::Oracle => "oracle MT*".to_string(),
                     Bridge::Noisy(r) => format!("noisy {:.0}%*", r * 100.0),
-                    Bridge::File(p) => format!("mt-file {}", p.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned())),
+                    Bridge::File(p) => {
+                        format!("mt-file {}", p.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()))
+                    }
                 };
                 match (bridge, sim) {
                     (Bridge::None, _) | (_, Similarity::Chrf) => b,
@@ -255,7 +264,8 @@ fn bridge_text(case: &Case, bridge: &Bridge, seed: u64) -> Result<Option<Vec<Str
         Bridge::Oracle => Some(case.oracle()),
         Bridge::Noisy(rate) => Some(case.noisy_oracle(*rate, seed)),
         Bridge::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| EvalError::Read { path: path.display().to_string(), source })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|source| EvalError::Read { path: path.display().to_string(), source })?;
             Some(case.from_lines(&text.lines().map(String::from).collect::<Vec<_>>()))
         }
     })
@@ -287,7 +297,8 @@ pub fn run(opts: &EvalOptions, progress: &mut dyn FnMut(&Cell)) -> Result<Vec<Ce
             let case = gold::case(&set, variant, opts.split, opts.seed);
             let stem = format!("{}.{}.{}", set_name, variant.name(), split_name(opts.split));
             if let Some(dir) = &opts.write {
-                std::fs::create_dir_all(dir).map_err(|source| EvalError::Write { path: dir.display().to_string(), source })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|source| EvalError::Write { path: dir.display().to_string(), source })?;
                 write_file(dir, &format!("{stem}.ar"), &segmented_text(&case.src))?;
                 write_file(dir, &format!("{stem}.en"), &segmented_text(&case.tgt))?;
                 write_file(dir, &format!("{stem}.gold"), &write_vecalign(&case.gold, None))?;
@@ -310,7 +321,11 @@ pub fn run(opts: &EvalOptions, progress: &mut dyn FnMut(&Cell)) -> Result<Vec<Ce
                 let mut scorer = Scorer::default();
                 scorer.add(&case.gold, &beads);
                 if let Some(dir) = &opts.write {
-                    write_file(dir, &format!("{stem}.{}.align", system.slug()), &write_vecalign(&beads, scores.as_deref()))?;
+                    write_file(
+                        dir,
+                        &format!("{stem}.{}.align", system.slug()),
+                        &write_vecalign(&beads, scores.as_deref()),
+                    )?;
                 }
                 let cell = Cell { set: set_name.clone(), variant, system: k, scores: scorer.scores(), seconds };
                 progress(&cell);
@@ -347,7 +362,10 @@ pub fn table(opts: &EvalOptions, cells: &[Cell]) -> String {
         }
     }
     for (set, variant) in rows {
-        let units = gold::load(&opts.data, &set).map(|s| gold::case(&s, variant, opts.split, opts.seed)).map(|c| format!("{}/{}", c.src.len(), c.tgt.len())).unwrap_or_default();
+        let units = gold::load(&opts.data, &set)
+            .map(|s| gold::case(&s, variant, opts.split, opts.seed))
+            .map(|c| format!("{}/{}", c.src.len(), c.tgt.len()))
+            .unwrap_or_default();
         let _ = write!(out, "| {set} | {} | {units} |", variant.name());
         for k in 0..opts.systems.len() {
             match cells.iter().find(|c| c.set == set && c.variant == variant && c.system == k) {

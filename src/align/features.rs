@@ -115,7 +115,8 @@ pub struct Profile {
 impl Profile {
     /// Character n-grams of the lower-cased text with whitespace removed (as chrF does).
     pub fn chars(text: &str) -> Profile {
-        let chars: Vec<u32> = text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).map(u32::from).collect();
+        let chars: Vec<u32> =
+            text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).map(u32::from).collect();
         let max = *CHAR_ORDERS.end();
         let mut keys = Vec::with_capacity(chars.len() * CHAR_ORDERS.clone().count());
         let mut totals = [0u32; 8];
@@ -212,13 +213,12 @@ fn matches(a: &Profile, b: &Profile) -> [u32; 8] {
 pub fn chrf(hyp: &Profile, reference: &Profile) -> f64 {
     let m = matches(hyp, reference);
     let (mut sum, mut orders) = (0.0, 0);
-    for k in 0..8 {
-        let (h, r) = (hyp.totals[k], reference.totals[k]);
+    for ((&h, &r), &matched) in hyp.totals.iter().zip(&reference.totals).zip(&m) {
         if h == 0 || r == 0 {
             continue;
         }
         orders += 1;
-        sum += 2.0 * m[k] as f64 / (h + r) as f64;
+        sum += 2.0 * matched as f64 / (h + r) as f64;
     }
     if orders == 0 {
         0.0
@@ -283,8 +283,33 @@ pub struct Anchors {
     /// Lower-cased Latin-script tokens (names, acronyms, URLs). On the English side only those
     /// that also occur as Latin tokens somewhere in the Arabic document count.
     pub latin: Vec<u32>,
-    pub question: bool,
-    pub quote: bool,
+    /// Punctuation marks present: `QUESTION`, `QUOTE`, `PAREN`, `COLON` bits.
+    pub marks: u8,
+    /// How the sentence ends: 0 without terminal punctuation (headlines, captions), 1 `.`,
+    /// 2 `?` or `؟`, 3 `!`, 4 `:`, 5 `…` (closing quotes and brackets skipped).
+    pub ending: u8,
+}
+
+/// Bits of `Anchors::marks`.
+pub const QUESTION: u8 = 1;
+pub const QUOTE: u8 = 2;
+pub const PAREN: u8 = 4;
+pub const COLON: u8 = 8;
+
+/// Kinds of anchors compared: numbers, Latin tokens, question marks, quotes, parentheses, colons,
+/// sentence ends.
+pub const ANCHOR_KINDS: usize = 7;
+
+fn ending(text: &str) -> u8 {
+    let closers = |c: char| c.is_whitespace() || "\"'»”’)]}\u{200f}\u{200e}".contains(c);
+    match text.trim_end_matches(closers).chars().next_back() {
+        Some('.' | '۔') => 1,
+        Some('?' | '؟') => 2,
+        Some('!') => 3,
+        Some(':') => 4,
+        Some('…') => 5,
+        _ => 0,
+    }
 }
 
 fn is_latin_letter(c: char) -> bool {
@@ -331,8 +356,15 @@ impl Anchors {
         Anchors {
             numbers,
             latin,
-            question: text.contains(['?', '؟']),
-            quote: text.contains(['"', '«', '»', '“', '”', '„']),
+            marks: [
+                (QUESTION, text.contains(['?', '؟'])),
+                (QUOTE, text.contains(['"', '«', '»', '“', '”', '„'])),
+                (PAREN, text.contains(['(', ')'])),
+                (COLON, text.contains(':')),
+            ]
+            .iter()
+            .fold(0, |m, &(bit, on)| if on { m | bit } else { m }),
+            ending: ending(text),
         }
     }
 }
@@ -340,8 +372,8 @@ impl Anchors {
 /// Agreement of anchors between two spans: for each kind, matches and unmatched items.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AnchorCounts {
-    /// `[numbers, latin, question, quote]` × `(matched, unmatched)`.
-    pub kinds: [(u32, u32); 4],
+    /// `[numbers, latin, question, quote, paren, colon, ending]` × `(matched, unmatched)`.
+    pub kinds: [(u32, u32); ANCHOR_KINDS],
 }
 
 /// Matched and unmatched items between two sorted multisets.
@@ -386,12 +418,24 @@ fn agreement(src: &[Anchors], tgt: &[Anchors], f: fn(&Anchors) -> &Vec<u32>) -> 
 
 /// Compares the anchors of a source span with those of a target span.
 pub fn anchor_counts(src: &[Anchors], tgt: &[Anchors]) -> AnchorCounts {
-    let flag = |f: fn(&Anchors) -> bool| {
-        let (a, b) = (src.iter().any(f), tgt.iter().any(f));
+    let mark = |bit: u8| {
+        let (a, b) = (src.iter().any(|x| x.marks & bit != 0), tgt.iter().any(|x| x.marks & bit != 0));
         (u32::from(a && b), u32::from(a != b))
     };
+    let end = match (src.last(), tgt.last()) {
+        (Some(a), Some(b)) => (u32::from(a.ending == b.ending), u32::from(a.ending != b.ending)),
+        _ => (0, 0),
+    };
     AnchorCounts {
-        kinds: [agreement(src, tgt, |a| &a.numbers), agreement(src, tgt, |a| &a.latin), flag(|a| a.question), flag(|a| a.quote)],
+        kinds: [
+            agreement(src, tgt, |a| &a.numbers),
+            agreement(src, tgt, |a| &a.latin),
+            mark(QUESTION),
+            mark(QUOTE),
+            mark(PAREN),
+            mark(COLON),
+            end,
+        ],
     }
 }
 
@@ -431,7 +475,8 @@ mod tests {
 
     #[test]
     fn length_bound_is_an_upper_bound() {
-        let texts = ["The president arrived.", "He said so", "A much longer sentence about many other things entirely."];
+        let texts =
+            ["The president arrived.", "He said so", "A much longer sentence about many other things entirely."];
         for a in texts {
             for b in texts {
                 for c in texts {
@@ -491,6 +536,9 @@ mod tests {
         assert_eq!(two.kinds[0], (1, 1), "the number twice on one side, once on the other");
         assert_eq!(c.kinds[0], (0, 1));
         assert_eq!(c.kinds[2], (0, 1));
+        assert_eq!(c.kinds[6], (0, 1), "? against .");
+        assert_eq!(ending("عنوان بلا نقطة"), 0);
+        assert_eq!(ending("He said \"yes.\" "), 1);
     }
 
     #[test]

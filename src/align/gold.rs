@@ -85,7 +85,9 @@ fn ntrex(dir: &Path) -> Result<Vec<GoldDoc>, GoldError> {
     if lines[0].len() != lines[1].len() || lines[1].len() != lines[2].len() {
         return Err(format_error(dir, "DOCUMENT_IDS.tsv and the two text files differ in line count"));
     }
-    Ok(group((0..lines[0].len()).map(|i| (lines[0][i].trim().to_string(), lines[1][i].to_string(), lines[2][i].to_string()))))
+    Ok(group(
+        (0..lines[0].len()).map(|i| (lines[0][i].trim().to_string(), lines[1][i].to_string(), lines[2][i].to_string())),
+    ))
 }
 
 fn tico(path: &Path) -> Result<Vec<GoldDoc>, GoldError> {
@@ -363,7 +365,10 @@ fn add_doc(c: &mut Case, doc: &GoldDoc, para: usize, first_line: usize, rng: &mu
 impl Case {
     /// The gold English of each source unit: the upper bound of an MT bridge.
     pub fn oracle(&self) -> Vec<String> {
-        self.src_lines.iter().map(|lines| lines.iter().map(|&l| self.english[l].as_str()).collect::<Vec<_>>().join(" ")).collect()
+        self.src_lines
+            .iter()
+            .map(|lines| lines.iter().map(|&l| self.english[l].as_str()).collect::<Vec<_>>().join(" "))
+            .collect()
     }
 
     /// Per source unit, the given per-line translations joined (`--mt-file` for a gold set).

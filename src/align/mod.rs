@@ -58,7 +58,12 @@ pub fn pair_translations(
 
 /// Beads from a bitext alignment, with the flags a reviewer needs: not-1-1, low-score, and for
 /// beads with both sides the checks of translation mode (numbers, length ratio, untranslated).
-pub fn bitext_beads(alignment: &bitext::Alignment, source: &[Sentence], target: &[Sentence], thresholds: &Thresholds) -> Vec<Bead> {
+pub fn bitext_beads(
+    alignment: &bitext::Alignment,
+    source: &[Sentence],
+    target: &[Sentence],
+    thresholds: &Thresholds,
+) -> Vec<Bead> {
     let joined = |s: &[Sentence]| Aligned::join(s);
     let ratio = checks::typical_ratio(
         alignment
@@ -125,7 +130,10 @@ impl Summary {
             .enumerate()
             .map(|(k, &n)| format!("{:.1}-{:.1}: {n}", k as f64 / 10.0, (k + 1) as f64 / 10.0))
             .collect();
-        [format!("beads by shape: {}", shapes.join(", ")), format!("scores of the {total} beads with both sides: {}", bars.join(", "))]
+        [
+            format!("beads by shape: {}", shapes.join(", ")),
+            format!("scores of the {total} beads with both sides: {}", bars.join(", ")),
+        ]
     }
 }
 

@@ -3,5 +3,6 @@
 mod common;
 
 mod bad_input;
+mod bitext;
 mod pipeline;
 mod shared_model;
