@@ -680,6 +680,95 @@ mod tests {
         covers(&gale_church(&src, &tgt), 2, 2);
     }
 
+    /// A synthetic document pair: English sentences of random words, "Arabic" of random Arabic
+    /// letters with a length near the English one, and the English as perfect MT; sentence 37
+    /// of the English has no Arabic, and Arabic sentences 100 and 101 are one English sentence.
+    fn synthetic(n: usize, seed: u64) -> (Vec<Sentence>, Vec<Sentence>, Vec<String>) {
+        let mut rng = Rng::new(seed);
+        let words = ["river", "council", "north", "price", "vote", "school", "storm", "bank", "train", "music", "doctor", "market"];
+        let english: Vec<String> = (0..n)
+            .map(|k| {
+                let len = 4 + rng.below(14);
+                let mut s: Vec<String> = (0..len).map(|_| words[rng.below(words.len())].to_string()).collect();
+                s.push(format!("{}.", k * 7 + 3));
+                s.join(" ")
+            })
+            .collect();
+        let arabic_of = |e: &str, rng: &mut Rng| -> String {
+            let letters: Vec<char> = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي".chars().collect();
+            e.split(' ')
+                .map(|w| if w.ends_with('.') { w.to_string() } else { (0..w.len()).map(|_| letters[rng.below(letters.len())]).collect() })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut ar = Vec::new();
+        let mut mt = Vec::new();
+        for (k, e) in english.iter().enumerate() {
+            match k {
+                37 => {}
+                100 => {
+                    let (a, b) = e.split_at(e.find(' ').unwrap_or(0));
+                    for part in [a.trim(), b.trim()] {
+                        ar.push(arabic_of(part, &mut rng));
+                        mt.push(part.to_string());
+                    }
+                }
+                _ => {
+                    ar.push(arabic_of(e, &mut rng));
+                    mt.push(e.clone());
+                }
+            }
+        }
+        let sents = |v: &[String]| -> Vec<Sentence> {
+            v.iter().enumerate().map(|(id, t)| Sentence { id, text: t.clone(), paragraph: 0, span: None, line: 0 }).collect()
+        };
+        (sents(&ar), sents(&english), mt)
+    }
+
+    #[test]
+    fn long_documents_take_the_coarse_to_fine_path_and_still_find_everything() {
+        let (src, tgt, mt) = synthetic(600, 3);
+        // A tiny exact-search limit forces four coarse levels on 600 sentences.
+        let opts = Options { full_cells: 40 * 40, ..Options::default() };
+        for bridge in [Some(mt.as_slice()), None] {
+            let a = align(&src, &tgt, bridge, &opts);
+            covers(&a.steps, src.len(), tgt.len());
+            let find = |s: &[usize], t: &[usize]| a.steps.iter().any(|x| x.src.clone().eq(s.iter().copied()) && x.tgt.clone().eq(t.iter().copied()));
+            assert!(find(&[], &[37]), "the unmatched English sentence is a 0-1 bead");
+            assert!(find(&[99, 100], &[100]), "the split sentence is a 2-1 bead");
+            let right = a.steps.iter().filter(|s| s.src.len() == 1 && s.tgt.len() == 1 && s.tgt.start == s.src.start + usize::from(s.src.start >= 37) - usize::from(s.src.start > 100)).count();
+            assert!(right >= 590, "{right} of 597 1-1 beads right (bridge: {})", bridge.is_some());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_input_is_covered_exactly_once(
+            src in proptest::collection::vec(("[ a-zه-ي0-9.?؟\u{200f}]{0,30}", 0usize..3), 0..25),
+            tgt in proptest::collection::vec(("[ a-zA-Z0-9.?!\"]{0,30}", 0usize..3), 0..25),
+            with_mt in proptest::bool::ANY,
+        ) {
+            let side = |v: &[(String, usize)]| -> Vec<Sentence> {
+                let mut para = 0;
+                v.iter().enumerate().map(|(id, (t, p))| {
+                    para += p / 2;
+                    Sentence { id, text: t.clone(), paragraph: para, span: None, line: 0 }
+                }).collect()
+            };
+            let (s, t) = (side(&src), side(&tgt));
+            let mt: Vec<String> = src.iter().map(|(x, _)| x.chars().rev().collect()).collect();
+            let a = align(&s, &t, with_mt.then_some(mt.as_slice()), &Options { full_cells: 8 * 8, ..Options::default() });
+            let aligned = crate::bead::Aligned {
+                paragraphs: vec![],
+                beads: super::super::bitext_beads(&a, &s, &t, &super::super::Thresholds::default()),
+                source: s,
+                target: t,
+            };
+            proptest::prop_assert_eq!(aligned.check(), Ok(()));
+            proptest::prop_assert!(a.scores.iter().all(|x| (0.0..=1.0).contains(x)));
+        }
+    }
+
     #[test]
     fn same_paragraph_structure_makes_barriers() {
         let src = sentences(&["أ ب ج د.", "هـ و ز.", "ح ط ي ك ل."], &[0, 1, 1]);
