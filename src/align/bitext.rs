@@ -126,6 +126,13 @@ impl<'a> Doc<'a> {
             z: residual(ls, lt, self.ratio),
             anchors: anchor_counts(&self.src.anchors[i..i + di], &self.tgt.anchors[j..j + dj]),
             para: 2 * u8::from(self.src.para_start[i]) + u8::from(self.tgt.para_start[j]),
+            grams: if self.has_mt() {
+                let a: u32 = self.src.units[i..i + di].iter().sum();
+                let b: u32 = self.tgt.units[j..j + dj].iter().sum();
+                a.min(b) as f64
+            } else {
+                0.0
+            },
         }
     }
 
@@ -308,12 +315,13 @@ impl<'d, 'a> Fine<'d, 'a> {
         // would not beat the node's best so far.
         let (si, tj) = (self.src0 + i, self.tgt0 + j);
         let bound = self.doc.similarity.bound(&self.doc.src.units[si..si + di], &self.doc.tgt.units[tj..tj + dj]);
-        let best = base - d.llr(bound);
+        let weight = p.sim_weight(&e);
+        let best = base - weight * d.llr(bound);
         if best >= limit {
             return best;
         }
         match self.sim(i, j, di, dj) {
-            Some(s) => base - d.llr(s),
+            Some(s) => base - weight * d.llr(s),
             None => base,
         }
     }

@@ -46,6 +46,8 @@ pub struct Evidence {
     pub anchors: AnchorCounts,
     /// Paragraph starts at the bead's first sentences: 2·(source starts one) + (target starts one).
     pub para: u8,
+    /// How much text the similarity compared (the shorter side, in its units); 0 if unknown.
+    pub grams: f64,
 }
 
 /// The length residual of a bead (see `Evidence::z`); `ratio` is target characters per source
@@ -108,6 +110,9 @@ pub struct Params {
     pub para: [f64; 4],
     /// −ln(P(shape) / P(1-1)) for each of `SHAPES`: a 1-0 bead costs `shapes[1]` and nothing else.
     pub shapes: [f64; 8],
+    /// The typical `Evidence::grams` of a translation: a shorter bead's similarity is noisier
+    /// (a proportion over fewer n-grams), so its evidence is scaled down in proportion.
+    pub sim_grams: f64,
 }
 
 fn gaussian_llr(x: f64, var_true: f64, var_null: f64) -> f64 {
@@ -131,8 +136,18 @@ impl Params {
         llr + self.para[e.para as usize & 3]
     }
 
+    /// The weight of the similarity evidence of a bead: its variance grows as 1/grams below the
+    /// typical size (the discriminant's variance is measured at the typical size).
+    pub fn sim_weight(&self, e: &Evidence) -> f64 {
+        if e.grams > 0.0 && self.sim_grams > 0.0 {
+            (e.grams / self.sim_grams).min(1.0)
+        } else {
+            1.0
+        }
+    }
+
     pub fn llr(&self, e: &Evidence) -> f64 {
-        self.llr_without_sim(e) + self.sim.zip(e.sim).map_or(0.0, |(d, s)| d.llr(s))
+        self.llr_without_sim(e) + self.sim.zip(e.sim).map_or(0.0, |(d, s)| self.sim_weight(e) * d.llr(s))
     }
 
     /// The price of a bead shape relative to 1-1 (infinite for shapes not searched).
@@ -160,6 +175,7 @@ impl Params {
             anchors: [(0.0, 0.0); ANCHOR_KINDS],
             para: [0.0; 4],
             shapes: SHAPES.map(|(di, dj)| shape_penalty(di, dj)),
+            sim_grams: median_grams(null),
         }
     }
 
@@ -192,7 +208,15 @@ impl Params {
                 *p = rate_llr(count(truth), truth.len() as f64, count(null), null.len() as f64).0;
             }
         }
-        Params { len_true, len_null: null_len_variance(null), sim, anchors, para, shapes: shape_prices(shapes) }
+        Params {
+            len_true,
+            len_null: null_len_variance(null),
+            sim,
+            anchors,
+            para,
+            shapes: shape_prices(shapes),
+            sim_grams: median_grams(truth),
+        }
     }
 }
 
@@ -212,6 +236,15 @@ pub fn shape_prices(shapes: &[(usize, usize)]) -> [f64; 8] {
 /// −ln(prior(shape) / prior(1-1)).
 pub fn shape_penalty(di: usize, dj: usize) -> f64 {
     (shape_prior(1, 1) / shape_prior(di, dj)).ln()
+}
+
+fn median_grams(set: &[Evidence]) -> f64 {
+    let mut g: Vec<f64> = set.iter().map(|e| e.grams).filter(|&g| g > 0.0).collect();
+    if g.is_empty() {
+        0.0
+    } else {
+        quantile(&mut g, 0.5)
+    }
 }
 
 fn null_len_variance(null: &[Evidence]) -> f64 {
@@ -311,6 +344,17 @@ mod tests {
         assert!(deletions < p.cost(&ev(0.15, 10.0), 1, 1));
         assert!(p.cost(&ev(0.85, 0.0), 1, 1) < deletions);
         assert!(p.shape(1, 3) > p.shape(1, 0), "never seen: dearer than seen");
+    }
+
+    #[test]
+    fn short_beads_weigh_less() {
+        let truth: Vec<Evidence> = (0..100).map(|k| Evidence { grams: 100.0, ..ev(0.8 + (k % 5) as f64 * 0.01, 0.0) }).collect();
+        let null: Vec<Evidence> = (0..100).map(|k| Evidence { grams: 100.0, ..ev(0.1 + (k % 5) as f64 * 0.01, 0.0) }).collect();
+        let p = Params::calibrate(&truth, &null, &[], false);
+        let long = Evidence { grams: 200.0, ..ev(0.3, 0.0) };
+        let short = Evidence { grams: 10.0, ..ev(0.3, 0.0) };
+        assert!(p.llr(&short) > p.llr(&long), "a poor match of 10 characters says less than one of 200");
+        assert_eq!(p.sim_weight(&long), 1.0);
     }
 
     #[test]

@@ -215,7 +215,8 @@ impl System {
 }
 
 /// The default columns.
-pub const DEFAULT_SYSTEMS: &str = "gale-church,no-mt,oracle,noisy10,noisy30,noisy50,oracle-bleu2,noisy30-bleu2,noisy50-bleu2";
+pub const DEFAULT_SYSTEMS: &str =
+    "gale-church,no-mt,oracle,noisy10,noisy30,noisy50,noisy70,noisy30-bleu2,noisy50-bleu2,noisy70-bleu2";
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
