@@ -693,7 +693,10 @@ mod tests {
     /// of the English has no Arabic, and Arabic sentences 100 and 101 are one English sentence.
     fn synthetic(n: usize, seed: u64) -> (Vec<Sentence>, Vec<Sentence>, Vec<String>) {
         let mut rng = Rng::new(seed);
-        let words = ["river", "council", "north", "price", "vote", "school", "storm", "bank", "train", "music", "doctor", "market"];
+        let words = [
+            "river", "council", "north", "price", "vote", "school", "storm", "bank", "train", "music", "doctor",
+            "market",
+        ];
         let english: Vec<String> = (0..n)
             .map(|k| {
                 let len = 4 + rng.below(14);
@@ -705,7 +708,13 @@ mod tests {
         let arabic_of = |e: &str, rng: &mut Rng| -> String {
             let letters: Vec<char> = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي".chars().collect();
             e.split(' ')
-                .map(|w| if w.ends_with('.') { w.to_string() } else { (0..w.len()).map(|_| letters[rng.below(letters.len())]).collect() })
+                .map(|w| {
+                    if w.ends_with('.') {
+                        w.to_string()
+                    } else {
+                        (0..w.len()).map(|_| letters[rng.below(letters.len())]).collect()
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
         };
@@ -728,7 +737,10 @@ mod tests {
             }
         }
         let sents = |v: &[String]| -> Vec<Sentence> {
-            v.iter().enumerate().map(|(id, t)| Sentence { id, text: t.clone(), paragraph: 0, span: None, line: 0 }).collect()
+            v.iter()
+                .enumerate()
+                .map(|(id, t)| Sentence { id, text: t.clone(), paragraph: 0, span: None, line: 0 })
+                .collect()
         };
         (sents(&ar), sents(&english), mt)
     }
@@ -741,10 +753,20 @@ mod tests {
         for bridge in [Some(mt.as_slice()), None] {
             let a = align(&src, &tgt, bridge, &opts);
             covers(&a.steps, src.len(), tgt.len());
-            let find = |s: &[usize], t: &[usize]| a.steps.iter().any(|x| x.src.clone().eq(s.iter().copied()) && x.tgt.clone().eq(t.iter().copied()));
+            let find = |s: &[usize], t: &[usize]| {
+                a.steps.iter().any(|x| x.src.clone().eq(s.iter().copied()) && x.tgt.clone().eq(t.iter().copied()))
+            };
             assert!(find(&[], &[37]), "the unmatched English sentence is a 0-1 bead");
             assert!(find(&[99, 100], &[100]), "the split sentence is a 2-1 bead");
-            let right = a.steps.iter().filter(|s| s.src.len() == 1 && s.tgt.len() == 1 && s.tgt.start == s.src.start + usize::from(s.src.start >= 37) - usize::from(s.src.start > 100)).count();
+            let right = a
+                .steps
+                .iter()
+                .filter(|s| {
+                    s.src.len() == 1
+                        && s.tgt.len() == 1
+                        && s.tgt.start == s.src.start + usize::from(s.src.start >= 37) - usize::from(s.src.start > 100)
+                })
+                .count();
             assert!(right >= 590, "{right} of 597 1-1 beads right (bridge: {})", bridge.is_some());
         }
     }

@@ -348,8 +348,10 @@ mod tests {
 
     #[test]
     fn short_beads_weigh_less() {
-        let truth: Vec<Evidence> = (0..100).map(|k| Evidence { grams: 100.0, ..ev(0.8 + (k % 5) as f64 * 0.01, 0.0) }).collect();
-        let null: Vec<Evidence> = (0..100).map(|k| Evidence { grams: 100.0, ..ev(0.1 + (k % 5) as f64 * 0.01, 0.0) }).collect();
+        let truth: Vec<Evidence> =
+            (0..100).map(|k| Evidence { grams: 100.0, ..ev(0.8 + (k % 5) as f64 * 0.01, 0.0) }).collect();
+        let null: Vec<Evidence> =
+            (0..100).map(|k| Evidence { grams: 100.0, ..ev(0.1 + (k % 5) as f64 * 0.01, 0.0) }).collect();
         let p = Params::calibrate(&truth, &null, &[], false);
         let long = Evidence { grams: 200.0, ..ev(0.3, 0.0) };
         let short = Evidence { grams: 10.0, ..ev(0.3, 0.0) };
