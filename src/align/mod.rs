@@ -8,6 +8,7 @@
 
 pub mod bitext;
 pub mod checks;
+pub mod coarse;
 pub mod cost;
 pub mod dp;
 pub mod eval;
