@@ -21,6 +21,13 @@ Examples:
   Turn an edited JSONL (e.g. the review page's export) into a TMX again, or a TMX into a sheet:
     align convert article.ar-en.jsonl article.ar-en.tmx
     align convert article.ar-en.tmx review.xlsx
+  Align an Arabic text with its existing English translation (bitext mode):
+    align report.ar.txt report.en.txt --model ~/models/opus-mt-ar-en
+    align report.ar.txt report.en.txt --no-mt                  # lengths and anchors only
+    align a.ar a.en --segmented --mt-file a.mt.en --format vecalign,tmx
+
+  Measure the aligner against gold data:
+    align eval align
 
   Show how a text is cut into sentences, or what a model directory holds:
     align segment article.ar.txt
@@ -58,7 +65,8 @@ pub enum Command {
     /// Show the settings in force (config file, model, models directory, mirror) and where each
     /// came from.
     Config(ConfigArgs),
-    /// Measure quality against gold data (see docs/segmentation.md).
+    /// Measure quality against gold data: `align eval segment` (docs/segmentation.md),
+    /// `align eval align` and `align eval score` (docs/alignment.md).
     #[command(subcommand)]
     Eval(EvalCommand),
 }
@@ -68,6 +76,53 @@ pub enum EvalCommand {
     /// Sentence-boundary precision/recall/F1 of our rules, the naive splitter and LanguageTool's
     /// SRX rules, side by side, on the shared corpora or a gold file.
     Segment(EvalSegmentArgs),
+    /// Bitext alignment against gold (NTREX-128, TICO-19, UD-PUD from ../shared/data):
+    /// vecalign's strict and lax F1 for our Gale–Church baseline, --no-mt, and simulated MT.
+    ///
+    /// Each set's documents become paragraphs; variants merge neighbouring lines (2-1, 1-2),
+    /// delete lines (1-0, 0-1) and, in "hard", drop the English paragraph breaks. The oracle and
+    /// noisy systems are simulations: their "MT" is the gold English, intact or degraded.
+    Align(EvalAlignArgs),
+    /// Score alignment files against gold files in vecalign's format (as vecalign's score.py).
+    Score(EvalScoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalScoreArgs {
+    /// Gold alignment files, one per test file.
+    #[arg(short, long, required = true, num_args = 1..)]
+    pub gold: Vec<PathBuf>,
+    /// Alignment files to score (`[i, j]:[k]` or `[i, j]:[k]:score` lines).
+    #[arg(short, long, required = true, num_args = 1..)]
+    pub test: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalAlignArgs {
+    /// Folder holding ntrex128-arb-eng/, tico19-en-ar/ and ud-pud-ar-en/.
+    #[arg(long, value_name = "DIR", default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Gold sets, comma-separated: ntrex, tico, pud.
+    #[arg(long, value_delimiter = ',', default_value = "ntrex,tico,pud")]
+    pub sets: Vec<String>,
+    /// Variants, comma-separated: clean, merged, deleted, hard.
+    #[arg(long, value_delimiter = ',', default_value = "clean,merged,deleted,hard")]
+    pub variants: Vec<String>,
+    /// Systems (table columns), comma-separated: gale-church, no-mt, oracle, noisyN (words
+    /// damaged at N percent), mt-file=FILE (one translation per line of the gold set's Arabic
+    /// file); add -bleu2 to compare with Bleualign's BLEU-2 instead of chrF.
+    #[arg(long, value_delimiter = ',', default_value = crate::align::eval::DEFAULT_SYSTEMS)]
+    pub systems: Vec<String>,
+    /// Documents to use: dev (even positions, used for tuning), test (odd, for reporting), all.
+    #[arg(long, value_enum, default_value_t = crate::align::gold::Split::Test)]
+    pub split: crate::align::gold::Split,
+    /// Seed of the variants and the noise.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also write every input, gold alignment and output to this folder (vecalign's format:
+    /// score them with vecalign's score.py to check the numbers).
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +133,27 @@ pub struct AlignArgs {
     /// Paragraphs are separated by blank lines.
     #[arg(value_name = "INPUT", required = true)]
     pub input: Option<PathBuf>,
+
+    /// An existing translation of INPUT: Nazir then aligns the two texts (bitext mode) instead
+    /// of translating, with 1-1, 2-1, 1-2, 2-2, 1-3, 3-1, 1-0 and 0-1 beads. The model, if
+    /// given, translates INPUT only as a bridge for comparing the two sides.
+    #[arg(value_name = "TRANSLATION")]
+    pub target: Option<PathBuf>,
+
+    /// Bitext mode without machine translation: align by sentence lengths and anchors
+    /// (numbers, Latin-script names and URLs, quotes, question marks). Needs no model.
+    #[arg(long, conflicts_with = "mt_file")]
+    pub no_mt: bool,
+
+    /// Bitext mode: both inputs are already one sentence per line (a blank line separates
+    /// paragraphs); beads then refer to input lines.
+    #[arg(long)]
+    pub segmented: bool,
+
+    /// Bitext mode: translations of INPUT made elsewhere, one line per source sentence (per
+    /// non-blank line with --segmented; `align segment` shows the sentences otherwise).
+    #[arg(long, value_name = "FILE")]
+    pub mt_file: Option<PathBuf>,
 
     /// Language of the translation.
     #[arg(long, value_name = "LANG", default_value = "en")]
@@ -103,6 +179,8 @@ pub struct AlignArgs {
     ///
     /// Files are named after the input: article.ar.txt gives article.ar-en.tmx and so on
     /// (xliff writes .xlf, side-by-side .txt; moses writes two files, .ar and .en).
+    /// (side-by-side writes .txt; moses writes two files, .ar and .en; vecalign writes
+    /// .vecalign, one `[i, j]:[k]:score` line per bead).
     #[arg(short, long, value_delimiter = ',', default_values = ["tmx", "tsv", "html"])]
     pub format: Vec<Format>,
 
@@ -442,5 +520,15 @@ mod tests {
         // Without --model the main command still parses: the model is resolved later.
         let cli = Cli::try_parse_from(["align", "in.txt", "--to", "en"]).unwrap();
         assert!(cli.align.model.is_none());
+    }
+
+    #[test]
+    fn a_second_input_and_the_bitext_flags() {
+        let cli = Cli::try_parse_from(["align", "a.ar", "a.en", "--segmented", "--mt-file", "a.mt"]).unwrap();
+        assert_eq!(cli.align.target, Some(PathBuf::from("a.en")));
+        assert!(cli.align.segmented);
+        assert!(Cli::try_parse_from(["align", "a.ar", "a.en", "--no-mt", "--mt-file", "x"]).is_err());
+        let cli = Cli::try_parse_from(["align", "eval", "align", "--sets", "ntrex", "--split", "dev"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Eval(_))));
     }
 }

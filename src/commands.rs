@@ -3,8 +3,8 @@
 use std::io::{self, BufWriter, Write};
 use std::time::Instant;
 
-use crate::cli::{AlignArgs, ConvertArgs, EvalSegmentArgs, InfoArgs, SegmentArgs, SegmentFormat};
-use crate::config::Job;
+use crate::cli::{AlignArgs, ConvertArgs, EvalCommand, EvalSegmentArgs, InfoArgs, SegmentArgs, SegmentFormat};
+use crate::config::{Bitext, Job, MtSource};
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::Segmenter;
 use crate::translate::model::TokenizerFiles;
@@ -13,35 +13,21 @@ use crate::{translate_document, Error};
 
 pub use crate::models::commands::{config, models};
 
-/// The main job: translate and align one document.
+/// The main job: translate and align one document, or align it with its translation.
 pub fn align(args: &AlignArgs) -> Result<(), Error> {
     let job = Job::from_args(args)?;
-    let mut engine = args.engine.options()?;
     // --out-dir is created when missing (the README's `--out-dir out` on a fresh clone), and
     // before any model download, so a bad output path fails first.
     if let Some(dir) = &args.out_dir {
         std::fs::create_dir_all(dir)
             .map_err(|source| crate::output::OutputError::Io { path: dir.display().to_string(), source })?;
     }
-    // --model DIR as is; else a model name, the config file's model, or the catalogue default
-    // (downloaded once): src/models.
-    let model_path = match &args.model {
-        Some(dir) if dir.exists() => dir.clone(),
-        spec => crate::models::Options::resolve(&crate::models::Overrides {
-            models_dir: args.models_dir.clone(),
-            mirror: None,
-            quiet: args.quiet,
-        })?
-        .model_for_run(spec.as_deref(), &job.src_lang, &job.tgt_lang)?,
-    };
-    let model = ModelDir::detect(&model_path)?;
-    if engine.max_input_tokens == 0 {
-        engine.max_input_tokens = model.max_input_tokens();
+    if let Some(bitext) = Bitext::from_args(args)? {
+        return align_bitext(args, &job, &bitext);
     }
     let started = Instant::now();
-    let translator = Ct2Translator::load(model, &job.src_lang, &job.tgt_lang, engine)?;
+    let translator = load_translator(args, &job)?;
     let loaded = started.elapsed();
-    let translator = with_cache(translator, args.engine.no_cache);
     let report = translate_document(&job, translator.as_ref())?;
     if !job.quiet {
         let cached = translator.cache_hits().map(|hits| format!(", {hits} from the cache")).unwrap_or_default();
@@ -62,6 +48,28 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
         eprintln!("align: warning: {warning}");
     }
     Ok(())
+}
+
+/// Finds the model (a directory, a catalogue name, the config file's model, or the catalogue
+/// default, downloaded once: src/models), loads it for the job's languages and puts the
+/// translation cache in front of it.
+fn load_translator(args: &AlignArgs, job: &Job) -> Result<Box<dyn Translator>, Error> {
+    let mut engine = args.engine.options()?;
+    let model_path = match &args.model {
+        Some(dir) if dir.exists() => dir.clone(),
+        spec => crate::models::Options::resolve(&crate::models::Overrides {
+            models_dir: args.models_dir.clone(),
+            mirror: None,
+            quiet: args.quiet,
+        })?
+        .model_for_run(spec.as_deref(), &job.src_lang, &job.tgt_lang)?,
+    };
+    let model = ModelDir::detect(&model_path)?;
+    if engine.max_input_tokens == 0 {
+        engine.max_input_tokens = model.max_input_tokens();
+    }
+    let translator = Ct2Translator::load(model, &job.src_lang, &job.tgt_lang, engine)?;
+    Ok(with_cache(translator, args.engine.no_cache))
 }
 
 /// Puts the persistent cache in front of `translator` unless disabled; a cache that cannot be
@@ -86,6 +94,40 @@ pub fn convert(args: &ConvertArgs) -> Result<(), Error> {
         eprintln!("align: {}", report.summary());
     }
     for warning in &report.warnings {
+        eprintln!("align: warning: {warning}");
+    }
+    Ok(())
+}
+
+/// Bitext mode: load the model only when it is the bridge, then align and summarise.
+fn align_bitext(args: &AlignArgs, job: &Job, bitext: &Bitext) -> Result<(), Error> {
+    let started = Instant::now();
+    let translator = match &bitext.mt {
+        MtSource::Model if args.model.is_none() => {
+            Some(load_translator(args, job).map_err(|e| Error::NoBridgeModel(Box::new(e)))?)
+        }
+        MtSource::Model => Some(load_translator(args, job)?),
+        _ => None,
+    };
+    let r = crate::align_bitext(job, bitext, translator.as_deref())?;
+    if !job.quiet {
+        eprintln!(
+            "align: {} source and {} target sentences in {} beads ({}), {} flagged; {:.2}s",
+            r.report.sentences,
+            r.targets,
+            r.summary.shapes.iter().map(|(_, n)| n).sum::<usize>(),
+            if r.barriers { "paragraphs as barriers" } else { "paragraphs as evidence" },
+            r.report.flagged,
+            started.elapsed().as_secs_f64()
+        );
+        for line in r.summary.lines() {
+            eprintln!("  {line}");
+        }
+        for path in &r.report.written {
+            eprintln!("  wrote {}", path.display());
+        }
+    }
+    for warning in &r.report.warnings {
         eprintln!("align: warning: {warning}");
     }
     Ok(())
@@ -195,5 +237,83 @@ pub fn info(args: &InfoArgs) -> Result<(), Error> {
         let _translator = Ct2Translator::load(model, &from, &to, Default::default())?;
         println!("load:         ok in {:.2}s", started.elapsed().as_secs_f64());
     }
+    Ok(())
+}
+
+/// `align eval …`: measurements against gold data; tables go to standard output.
+pub fn eval(command: &EvalCommand) -> Result<(), Error> {
+    use crate::align::{eval, gold};
+    let usage = |m: String| Error::Config(crate::config::ConfigError::Usage(m));
+    let a = match command {
+        EvalCommand::Segment(s) => return eval_segment(s),
+        EvalCommand::Align(a) => a,
+        EvalCommand::Score(s) => return eval_score(s),
+    };
+    let systems = a
+        .systems
+        .iter()
+        .map(|s| eval::System::parse(s).ok_or_else(|| usage(eval::EvalError::UnknownSystem(s.clone()).to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let variants = a
+        .variants
+        .iter()
+        .map(|v| gold::Variant::parse(v).map_err(|e| usage(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    for s in &a.sets {
+        if !gold::SETS.contains(&s.as_str()) {
+            return Err(usage(gold::GoldError::UnknownSet(s.clone()).to_string()));
+        }
+    }
+    let opts = eval::EvalOptions {
+        data: a.data.clone(),
+        sets: a.sets.clone(),
+        variants,
+        systems,
+        split: a.split,
+        seed: a.seed,
+        write: a.write.clone(),
+    };
+    let started = Instant::now();
+    let cells = eval::run(&opts, &mut |c| {
+        eprintln!(
+            "  {} {} {}: strict F1 {:.3}, lax F1 {:.3} ({:.2}s)",
+            c.set,
+            c.variant.name(),
+            opts.systems[c.system].label(),
+            c.scores.f1_strict,
+            c.scores.f1_lax,
+            c.seconds
+        )
+    })
+    .map_err(Error::AlignEval)?;
+    eval::print(&opts, &cells)
+        .map_err(|source| Error::Output(crate::output::OutputError::Io { path: "<stdout>".into(), source }))?;
+    eprintln!("align: evaluated in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `align eval score`: vecalign's score.py, for any alignment files.
+fn eval_score(args: &crate::cli::EvalScoreArgs) -> Result<(), Error> {
+    use crate::align::eval;
+    if args.gold.len() != args.test.len() {
+        return Err(Error::Config(crate::config::ConfigError::Usage(
+            "give as many --gold files as --test files".into(),
+        )));
+    }
+    let read = |p: &std::path::Path| -> Result<eval::Beads, Error> {
+        let text = std::fs::read_to_string(p)
+            .map_err(|source| Error::AlignEval(eval::EvalError::Read { path: p.display().to_string(), source }))?;
+        eval::read_vecalign(&text)
+            .ok_or_else(|| Error::AlignEval(eval::EvalError::NotAlignments(p.display().to_string())))
+    };
+    let mut scorer = eval::Scorer::default();
+    for (g, t) in args.gold.iter().zip(&args.test) {
+        scorer.add(&read(g)?, &read(t)?);
+    }
+    let s = scorer.scores();
+    println!("|           | strict | lax   |");
+    println!("| precision | {:.3}  | {:.3} |", s.precision_strict, s.precision_lax);
+    println!("| recall    | {:.3}  | {:.3} |", s.recall_strict, s.recall_lax);
+    println!("| F1        | {:.3}  | {:.3} |", s.f1_strict, s.f1_lax);
     Ok(())
 }

@@ -145,6 +145,49 @@ impl FormatArgs {
     }
 }
 
+/// Where bitext mode gets the translation that bridges the two sides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MtSource {
+    /// Translate the source with the model (`--model`).
+    Model,
+    /// Translations made elsewhere (`--mt-file`).
+    File(PathBuf),
+    /// No bridge (`--no-mt`).
+    None,
+}
+
+/// Bitext mode: the translation to align with, and how the sides are compared.
+pub struct Bitext {
+    pub target: Source,
+    pub target_name: String,
+    pub segmented: bool,
+    pub mt: MtSource,
+}
+
+impl Bitext {
+    /// `None` in translation mode (one input).
+    pub fn from_args(args: &AlignArgs) -> Result<Option<Bitext>, Error> {
+        let Some(target) = &args.target else {
+            if args.no_mt || args.segmented || args.mt_file.is_some() {
+                return Err(usage(
+                    "--no-mt, --segmented and --mt-file are for bitext mode: give the translation as a second input (align a.ar.txt a.en.txt …)",
+                ));
+            }
+            return Ok(None);
+        };
+        if target.as_os_str() == "-" && args.input.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+            return Err(usage("only one of the two inputs can be standard input"));
+        }
+        let target = Source::from_arg(target);
+        let mt = match (&args.mt_file, args.no_mt) {
+            (Some(f), _) => MtSource::File(f.clone()),
+            (None, true) => MtSource::None,
+            (None, false) => MtSource::Model,
+        };
+        Ok(Some(Bitext { target_name: target.name(), target, segmented: args.segmented, mt }))
+    }
+}
+
 fn dedup(formats: &[Format]) -> Vec<Format> {
     let mut out = Vec::new();
     for &f in formats {

@@ -47,9 +47,17 @@ pub enum Error {
     #[error(transparent)]
     Segment(#[from] segment::SegmentError),
     #[error(transparent)]
-    Eval(#[from] segment::eval::EvalError),
+    SegmentEval(#[from] segment::eval::EvalError),
+    #[error(transparent)]
+    AlignEval(#[from] align::eval::EvalError),
     #[error("{0}: no text to align (the input is empty or only whitespace)")]
     EmptyInput(String),
+    #[error("{path}: {lines} translations for {sentences} source sentences; --mt-file needs one line per source sentence (with --segmented: per non-blank line; otherwise `align segment` shows the sentences)")]
+    MtFileMismatch { path: String, lines: usize, sentences: usize },
+    #[error("bitext mode needs a bridge translation: give --model DIR, --mt-file FILE, or --no-mt")]
+    NoBridge,
+    #[error("{0}; in bitext mode you can also align without a model: --no-mt, or --mt-file FILE")]
+    NoBridgeModel(Box<Error>),
     #[error("interrupted")]
     Interrupted,
 }
@@ -59,6 +67,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config(_) => 2,
+            Error::NoBridgeModel(inner) => inner.exit_code(),
             Error::Convert(e) if e.is_usage() => 2,
             Error::Interrupted | Error::Translate(translate::TranslateError::Interrupted) => 130,
             _ => 1,
@@ -153,6 +162,137 @@ pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Repo
     report.warnings = finished.warnings;
     progress.finish();
     Ok(report)
+}
+
+/// What a bitext run reports.
+#[derive(Debug, Default)]
+pub struct BitextReport {
+    pub report: Report,
+    pub targets: usize,
+    pub summary: align::Summary,
+    /// Paragraphs were barriers (both sides had the same structure).
+    pub barriers: bool,
+}
+
+/// Aligns a document with its existing translation (bitext mode): read and segment both sides,
+/// get the bridge translation (model, file or none), align n-m, write the outputs.
+pub fn align_bitext(
+    job: &Job,
+    bitext: &config::Bitext,
+    translator: Option<&dyn Translator>,
+) -> Result<BitextReport, Error> {
+    // The source side uses the job's segmenter (--srx applies to it); the target its language's rules.
+    let (paragraphs, source) = read_side(&job.input, job, &job.segmenter, bitext.segmented)?;
+    let target_rules = segment::Segmenter::new(segment::Lang::from_code(&job.tgt_lang));
+    let (_, target) = read_side(&bitext.target, job, &target_rules, bitext.segmented)?;
+    if source.is_empty() {
+        return Err(Error::EmptyInput(job.input_name.clone()));
+    }
+    if target.is_empty() {
+        return Err(Error::EmptyInput(bitext.target_name.clone()));
+    }
+    let model = match (&bitext.mt, translator) {
+        (config::MtSource::File(p), _) => format!("mt-file {}", p.display()),
+        (config::MtSource::None, _) => "none (--no-mt)".to_string(),
+        (config::MtSource::Model, Some(t)) => t.name(),
+        (config::MtSource::Model, None) => return Err(Error::NoBridge),
+    };
+    let meta = Meta {
+        input: job.input_name.clone(),
+        src_lang: job.src_lang.clone(),
+        tgt_lang: job.tgt_lang.clone(),
+        model: Some(model),
+        created: time::OffsetDateTime::now_utc(),
+    };
+    let plan = job
+        .outputs
+        .iter()
+        .flat_map(|(format, dests)| dests.iter().cloned().zip(output::writers_for(*format, &job.writer_options)))
+        .collect();
+    let mut outputs = output::Outputs::create(plan, &meta)?;
+    let mt: Option<Vec<String>> = match (&bitext.mt, translator) {
+        (config::MtSource::File(path), _) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|source| read::ReadError::Io { path: path.display().to_string(), source })?;
+            let lines: Vec<String> = text.lines().map(String::from).collect();
+            if lines.len() != source.len() {
+                return Err(Error::MtFileMismatch {
+                    path: path.display().to_string(),
+                    lines: lines.len(),
+                    sentences: source.len(),
+                });
+            }
+            Some(lines)
+        }
+        (config::MtSource::Model, Some(t)) => Some(translate_all(t, &source, job.quiet)?),
+        _ => None,
+    };
+    check_interrupt()?;
+    let alignment = align::bitext::align(&source, &target, mt.as_deref(), &align::bitext::Options::default());
+    let beads = align::bitext_beads(&alignment, &source, &target, &job.thresholds);
+    let summary = align::Summary::of(&beads);
+    let report = Report {
+        paragraphs: paragraphs.len(),
+        sentences: source.len(),
+        flagged: beads.iter().filter(|b| !b.flags.is_empty()).count(),
+        written: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let targets = target.len();
+    outputs.write(&bead::Aligned { paragraphs, source, target, beads })?;
+    check_interrupt()?;
+    let finished = outputs.finish()?;
+    Ok(BitextReport {
+        report: Report { written: finished.paths, warnings: finished.warnings, ..report },
+        targets,
+        summary,
+        barriers: alignment.barriers,
+    })
+}
+
+/// One side of a bitext: sentences from our segmenter, or one per line with `--segmented`.
+fn read_side(
+    source: &read::Source,
+    job: &Job,
+    segmenter: &Segmenter,
+    segmented: bool,
+) -> Result<(Vec<Paragraph>, Vec<bead::Sentence>), Error> {
+    if segmented {
+        return Ok(read::segmented(source, job.encoding)?);
+    }
+    let (mut paragraphs, mut sentences) = (Vec::new(), Vec::new());
+    for p in Paragraphs::open(source, job.encoding)? {
+        let mut p = p?;
+        let s = segmenter.sentences(&p, sentences.len());
+        if s.is_empty() {
+            continue;
+        }
+        // Paragraph indices count only paragraphs with sentences, on each side alike.
+        p.index = paragraphs.len();
+        sentences.extend(s.into_iter().map(|mut x| {
+            x.paragraph = p.index;
+            x
+        }));
+        paragraphs.push(p);
+    }
+    Ok((paragraphs, sentences))
+}
+
+/// The bridge translation of every source sentence, in chunks, with progress.
+fn translate_all(translator: &dyn Translator, source: &[bead::Sentence], quiet: bool) -> Result<Vec<String>, Error> {
+    let progress = progress::Progress::new(Some(source.len() as u64), quiet);
+    let mut out = Vec::with_capacity(source.len());
+    for chunk in source.chunks(CHUNK_SENTENCES) {
+        check_interrupt()?;
+        let texts: Vec<&str> = chunk.iter().map(|s| s.text.as_str()).collect();
+        let done = out.len();
+        let translations =
+            translate_unique(translator, &texts, &|k| progress.set_position((done + k) as u64, done + k))
+                .map_err(|e| if INTERRUPTED.load(Ordering::Relaxed) { Error::Interrupted } else { e.into() })?;
+        out.extend(translations.into_iter().map(|t| t.text));
+    }
+    progress.finish();
+    Ok(out)
 }
 
 type Chunk = (Vec<Paragraph>, Vec<bead::Sentence>);

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use clap::Parser;
-use nazir::cli::{Cli, Command, EvalCommand};
+use nazir::cli::{Cli, Command};
 use nazir::{commands, INTERRUPTED};
 
 fn main() -> ExitCode {
@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         Some(Command::Convert(args)) => commands::convert(&args),
         Some(Command::Models(args)) => commands::models(&args),
         Some(Command::Config(args)) => commands::config(&args),
-        Some(Command::Eval(EvalCommand::Segment(args))) => commands::eval_segment(&args),
+        Some(Command::Eval(command)) => commands::eval(&command),
         None => commands::align(&cli.align),
     };
     match result {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use encoding_rs::{Decoder, DecoderResult, Encoding};
 
-use crate::bead::Paragraph;
+use crate::bead::{Paragraph, Sentence};
 
 /// A block longer than this is cut into paragraphs at line boundaries, so a file with no blank
 /// lines (one sentence per line, or a crawl) does not have to fit in memory.
@@ -369,6 +369,48 @@ impl Iterator for Paragraphs {
     }
 }
 
+/// Reads input that is already one sentence per line (`--segmented`): every non-blank line is a
+/// sentence, blank lines separate paragraphs. Sentence ids count non-blank lines from 0.
+pub fn segmented(source: &Source, encoding: TextEncoding) -> Result<(Vec<Paragraph>, Vec<Sentence>), ReadError> {
+    let mut lines = Lines::open(source, encoding)?;
+    let mut paragraphs: Vec<Paragraph> = Vec::new();
+    let mut sentences = Vec::new();
+    let mut open = false;
+    while let Some(line) = lines.next_line()? {
+        if is_blank(&line.text) {
+            open = false;
+            continue;
+        }
+        let lead = line.text.len() - line.text.trim_start().len();
+        let text = line.text.trim().to_string();
+        let start = line.start + lead;
+        if !open {
+            paragraphs.push(Paragraph {
+                index: paragraphs.len(),
+                text: String::new(),
+                start: line.start,
+                line: line.number,
+                line_starts: Vec::new(),
+            });
+            open = true;
+        }
+        let p = paragraphs.last_mut().expect("pushed above");
+        if !p.text.is_empty() {
+            p.text.push('\n');
+        }
+        p.text.push_str(&line.text);
+        p.line_starts.push(line.start);
+        sentences.push(Sentence {
+            id: sentences.len(),
+            span: Some(start..start + text.len()),
+            text,
+            paragraph: p.index,
+            line: line.number,
+        });
+    }
+    Ok((paragraphs, sentences))
+}
+
 fn is_blank(line: &str) -> bool {
     line.chars().all(|c| c.is_whitespace() || is_invisible_format(c))
 }
@@ -569,6 +611,22 @@ mod tests {
         for no in ["-x", "1999 كان", "كلمة", "", "1234. x", "3.5 مليون"] {
             assert!(!is_list_item(no), "{no}");
         }
+    }
+
+    #[test]
+    fn segmented_input_keeps_lines_as_sentences_and_blank_lines_as_paragraphs() {
+        let input = "جملة أولى. وثانية\n  سطر ثان\n\n\nفقرة ثانية\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, input).unwrap();
+        let (ps, ss) = segmented(&Source::File(path), TextEncoding::Auto).unwrap();
+        assert_eq!(ps.len(), 2);
+        assert_eq!(ss.len(), 3);
+        assert_eq!(ss[0].text, "جملة أولى. وثانية", "one line is one sentence, even with a period inside");
+        assert_eq!((ss[1].text.as_str(), ss[1].line, ss[1].paragraph), ("سطر ثان", 2, 0));
+        assert_eq!((ss[2].id, ss[2].line, ss[2].paragraph), (2, 5, 1));
+        let span = ss[1].span.clone().unwrap();
+        assert_eq!(&input[span], "سطر ثان");
     }
 
     #[test]

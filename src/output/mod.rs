@@ -8,6 +8,7 @@ mod jsonl;
 mod side_by_side;
 mod tmx;
 mod tsv;
+mod vecalign;
 mod xliff;
 mod xlsx;
 pub mod xml;
@@ -23,6 +24,7 @@ pub use jsonl::{JsonBead, JsonSentence, JsonlWriter};
 pub use side_by_side::SideBySideWriter;
 pub use tmx::{tmx_date, TmxOptions, TmxUnits, TmxWriter};
 pub use tsv::{escape_field, unescape_field, MosesSide, MosesWriter, TsvWriter, LINE_BREAKS};
+pub use vecalign::VecalignWriter;
 pub use xliff::{XliffVersion, XliffWriter};
 pub use xlsx::XlsxWriter;
 
@@ -62,6 +64,8 @@ pub enum Format {
     Xliff,
     /// Excel review sheet: ids, Arabic, English, score, flags, status; low scores highlighted.
     Xlsx,
+    /// vecalign's `[i, j]:[k]:score`, one bead per line, 0-based sentence (line) indices.
+    Vecalign,
 }
 
 impl Format {
@@ -76,6 +80,7 @@ impl Format {
             Format::Moses => vec![src.to_string(), tgt.to_string()],
             Format::Xliff => vec!["xlf".into()],
             Format::Xlsx => vec!["xlsx".into()],
+            Format::Vecalign => vec!["vecalign".into()],
         }
     }
 
@@ -89,6 +94,7 @@ impl Format {
             "txt" => Some(Format::SideBySide),
             "xlf" | "xliff" => Some(Format::Xliff),
             "xlsx" => Some(Format::Xlsx),
+            "vecalign" => Some(Format::Vecalign),
             _ => None,
         }
     }
@@ -103,6 +109,7 @@ impl Format {
             Format::Moses => "moses",
             Format::Xliff => "xliff",
             Format::Xlsx => "xlsx",
+            Format::Vecalign => "vecalign",
         }
     }
 }
@@ -129,6 +136,7 @@ pub fn writers_for(format: Format, options: &WriterOptions) -> Vec<Box<dyn Write
         }
         Format::Xliff => vec![Box::new(XliffWriter::new(options.xliff, options.tmx.clone()))],
         Format::Xlsx => vec![Box::new(XlsxWriter::new(options.low_score))],
+        Format::Vecalign => vec![Box::new(VecalignWriter)],
     }
 }
 

@@ -43,16 +43,32 @@ pub fn align(args: &[&str]) -> Output {
     align_with_cache(args, &test_cache_dir())
 }
 
+/// Runs `align` with model downloads switched off (NAZIR_OFFLINE) and an empty models
+/// directory, so a test never depends on the network or on models installed on the machine.
+pub fn align_offline(args: &[&str]) -> Output {
+    let models = std::env::temp_dir().join(format!("nazir-it-models-{}", std::process::id()));
+    Command::new(env!("CARGO_BIN_EXE_align"))
+        .args(args)
+        .env_remove("NAZIR_MODEL")
+        .env("NAZIR_CACHE_DIR", test_cache_dir())
+        .env("NAZIR_OFFLINE", "1")
+        .env("NAZIR_MODELS_DIR", &models)
+        .output()
+        .expect("the align binary runs")
+}
+
 /// A cache directory for this test run, so tests never touch the user's cache.
 pub fn test_cache_dir() -> PathBuf {
     std::env::temp_dir().join(format!("nazir-it-cache-{}", std::process::id()))
 }
 
-/// Runs `align` with its caches (translations, unpacked packages) in `cache`.
+/// Runs `align` with its caches (translations, unpacked packages) in `cache`; never downloads a
+/// model (NAZIR_OFFLINE).
 pub fn align_with_cache(args: &[&str], cache: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_align"))
         .args(args)
         .env_remove("NAZIR_MODEL")
+        .env("NAZIR_OFFLINE", "1")
         .env("NAZIR_CACHE_DIR", cache)
         .output()
         .expect("the align binary runs")

@@ -4,6 +4,7 @@ mod common;
 mod http;
 
 mod bad_input;
+mod bitext;
 mod families;
 mod formats;
 mod models;
