@@ -98,8 +98,16 @@ field() { "$py" -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])
 echo
 echo "## Engine: $sentences sentences of 10-50 tokens, batch 32, max_decoding_length 40, $threads threads, int8"
 echo
-echo "| decoding | Python ctranslate2 $py_ct2 (tokens/s) | Nazir (tokens/s) | Nazir / Python |"
-echo "|---|---:|---:|---:|"
+# RUY_ENGINE_BIN: the engine bench of a `--no-default-features --features bundled` build (CTranslate2
+# compiled from source with Ruy, ct2rs' default), for the backend comparison in docs/engine.md.
+ruy=${RUY_ENGINE_BIN:-}
+if [ -n "$ruy" ]; then
+    echo "| decoding | Python ctranslate2 $py_ct2 (tokens/s) | Nazir, prebuilt (tokens/s) | Nazir / Python | Nazir, bundled Ruy (tokens/s) | Ruy / Python |"
+    echo "|---|---:|---:|---:|---:|---:|"
+else
+    echo "| decoding | Python ctranslate2 $py_ct2 (tokens/s) | Nazir (tokens/s) | Nazir / Python |"
+    echo "|---|---:|---:|---:|"
+fi
 best_of() { "$py" -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
 for beam in 4 1; do
     # Alternate the two engines, twice, and keep each one's best: load from elsewhere on the
@@ -109,7 +117,13 @@ for beam in 4 1; do
     pt=$(best_of "$(field "$p" tokens_per_s)" "$(field "$p2" tokens_per_s)")
     nt=$(best_of "$(field "$n" tokens_per_s)" "$(field "$n2" tokens_per_s)")
     name=$([ $beam = 1 ] && echo "greedy" || echo "beam $beam")
-    printf '| %s | %s | %s | %.2f× |\n' "$name" "$pt" "$nt" "$("$py" -c "print($nt/$pt)")"
+    if [ -n "$ruy" ]; then
+        r=$("$ruy" --model "$model" --tokens "$out/tokens.txt" --beam $beam --max-decoding 40 --threads "$threads" --batch 32 --repeat 3)
+        rt=$(field "$r" tokens_per_s)
+        printf '| %s | %s | %s | %.2f× | %s | %.2f× |\n' "$name" "$pt" "$nt" "$("$py" -c "print($nt/$pt)")" "$rt" "$("$py" -c "print($rt/$pt)")"
+    else
+        printf '| %s | %s | %s | %.2f× |\n' "$name" "$pt" "$nt" "$("$py" -c "print($nt/$pt)")"
+    fi
     [ "$(field "$p" output_tokens)" = "$(field "$n" output_tokens)" ] ||
         say "note: output token counts differ (python $(field "$p" output_tokens), nazir $(field "$n" output_tokens))"
 done
@@ -134,7 +148,7 @@ open(out + "/web.ar.txt", "w", encoding="utf-8").write("\n\n".join(mixed) + "\n"
 open(out + "/one.ar.txt", "w", encoding="utf-8").write(paras[0] + "\n")
 PY
 
-pipeline_case() { # input name
+pipeline_case() { # input [skip-align]
     local input=$1
     # The raw engine on exactly the sentences the pipeline translates (all of them, repeats
     # included), tokenized the same way.
@@ -147,6 +161,7 @@ open(sys.argv[3], "w", encoding="utf-8").write("\n".join(" ".join(sp.encode(l, o
 PY
     local raw; raw=$(nazir_engine 4 40 "$out/segments.tokens")
     local rawsec; rawsec=$(field "$raw" seconds)
+    if [ -n "${2:-}" ]; then echo "$(wc -l < "$out/segments.txt") $rawsec 0"; return; fi
     rm -rf "$out/aligned"; mkdir -p "$out/aligned"
     local best=999999
     for _ in 1 2 3; do
@@ -192,15 +207,19 @@ best = 1e9
 for _ in range(3):
     start = time.perf_counter()
     subprocess.run([sys.argv[1], sys.argv[3], "--model", sys.argv[2], "--no-cache", "--quiet", "--compute-type", "int8",
-                    "--max-output-tokens", "40", "-f", "tsv", "-o", sys.argv[4] + "/one.tsv"], check=True)
+                    "--beam", "4", "--batch-size", "32", "--max-output-tokens", "40", "-f", "tsv", "-o", sys.argv[4] + "/one.tsv"],
+                   check=True)
     best = min(best, time.perf_counter() - start)
 print(round(best, 3))
 PY
 )
+read -r one_n one_raw _ < <(pipeline_case "$out/one.ar.txt" 1)
 echo
-echo "## Start-up"
+echo "## Start-up: a one-paragraph file"
 echo
 echo "| what | seconds |"
 echo "|---|---:|"
-echo "| \`align info --load\` (process start + model load) | $load_secs |"
-echo "| \`align one.ar.txt\` (one paragraph, $(wc -w < "$out/one.ar.txt") words: load + translate + write) | $first |"
+echo "| process start + model load (\`align info --load\`) | $load_secs |"
+echo "| the raw engine on its $one_n sentences (model already loaded) | $one_raw |"
+echo "| \`align one.ar.txt\`, whole run | $first |"
+printf '| overhead beyond load + translation | %.3f |\n' "$("$py" -c "print($first - $load_secs - $one_raw)")"
