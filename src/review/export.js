@@ -80,7 +80,8 @@ function toTsv(beads) {
 function xml(text) {
   return text
     .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
-    .replace(/[&<>'"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' })[c]);
+    // A raw CR would be read back as LF (XML 1.0 §2.11), so it goes out as a reference.
+    .replace(/[&<>'"\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;', '\r': '&#13;' })[c]);
 }
 
 function tmxDate(d) {
@@ -103,8 +104,9 @@ function toTmx(beads, date) {
     if (!b.src.length || !b.tgt.length || b.flags.includes('rejected')) continue;
     out += '    <tu tuid="' + tuid++ + '" creationdate="' + d + '">\n'
       + '      <prop type="x-document">' + xml(META.doc) + '</prop>\n'
-      + '      <prop type="x-paragraph">' + (b.paragraph + 1) + '</prop>\n'
-      + '      <prop type="x-source-sentences">' + b.src.map((x) => x.id + 1).join(',') + '</prop>\n'
+      + '      <prop type="x-paragraph">' + b.paragraph + '</prop>\n'
+      + (ids(b.src) ? '      <prop type="x-source-sentences">' + ids(b.src) + '</prop>\n' : '')
+      + (ids(b.tgt) ? '      <prop type="x-target-sentences">' + ids(b.tgt) + '</prop>\n' : '')
       + '      <prop type="x-score">' + fixed3(b.score) + '</prop>\n'
       + '      <prop type="x-bead">' + b.bead + '</prop>\n'
       + (b.flags.length ? '      <prop type="x-flags">' + b.flags.join(',') + '</prop>\n' : '')
