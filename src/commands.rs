@@ -1,7 +1,7 @@
 //! The subcommands, each a thin layer between parsed flags and the library.
 
 use std::io::{self, BufWriter, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::cli::{AlignArgs, ConvertArgs, EvalSegmentArgs, InfoArgs, SegmentArgs, SegmentFormat};
 use crate::config::Job;
@@ -11,10 +11,15 @@ use crate::translate::model::TokenizerFiles;
 use crate::translate::{cache, CachedTranslator, Ct2Translator, ModelDir, Translator};
 use crate::{translate_document, Error};
 
+pub use crate::corpus::commands::merge as corpus_merge;
 pub use crate::models::commands::{config, models};
 
 /// The main job: translate and align one document.
 pub fn align(args: &AlignArgs) -> Result<(), Error> {
+    // A directory, a glob or a list of files: corpus mode (src/corpus).
+    if crate::corpus::commands::is_corpus(args) {
+        return crate::corpus::commands::run(args);
+    }
     let job = Job::from_args(args)?;
     let mut engine = args.engine.options()?;
     // --out-dir is created when missing (the README's `--out-dir out` on a fresh clone), and
@@ -62,6 +67,30 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
         eprintln!("align: warning: {warning}");
     }
     Ok(())
+}
+
+/// Resolves and loads the model the main command's flags ask for (a directory, a catalogue
+/// name, the config file's or the catalogue's default, downloaded once), with the persistent
+/// cache in front unless --no-cache. Returns it with the time loading took. Corpus mode loads
+/// its one shared translator through this.
+pub fn load_translator(args: &AlignArgs, from: &str, to: &str) -> Result<(Box<dyn Translator>, Duration), Error> {
+    let mut engine = args.engine.options()?;
+    let model_path = match &args.model {
+        Some(dir) if dir.exists() => dir.clone(),
+        spec => crate::models::Options::resolve(&crate::models::Overrides {
+            models_dir: args.models_dir.clone(),
+            mirror: None,
+            quiet: args.quiet,
+        })?
+        .model_for_run(spec.as_deref(), from, to)?,
+    };
+    let model = ModelDir::detect(&model_path)?;
+    if engine.max_input_tokens == 0 {
+        engine.max_input_tokens = model.max_input_tokens();
+    }
+    let started = Instant::now();
+    let translator = Ct2Translator::load(model, from, to, engine)?;
+    Ok((with_cache(translator, args.engine.no_cache), started.elapsed()))
 }
 
 /// Puts the persistent cache in front of `translator` unless disabled; a cache that cannot be

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod convert;
+pub mod corpus;
 pub mod models;
 pub mod output;
 pub mod progress;
@@ -48,6 +49,8 @@ pub enum Error {
     Segment(#[from] segment::SegmentError),
     #[error(transparent)]
     Eval(#[from] segment::eval::EvalError),
+    #[error(transparent)]
+    Corpus(#[from] corpus::CorpusError),
     #[error("{0}: no text to align (the input is empty or only whitespace)")]
     EmptyInput(String),
     #[error("interrupted")]
@@ -60,6 +63,7 @@ impl Error {
         match self {
             Error::Config(_) => 2,
             Error::Convert(e) if e.is_usage() => 2,
+            Error::Corpus(e) if e.is_usage() => 2,
             Error::Interrupted | Error::Translate(translate::TranslateError::Interrupted) => 130,
             _ => 1,
         }
@@ -115,7 +119,7 @@ pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Repo
         src_lang: job.src_lang.clone(),
         tgt_lang: job.tgt_lang.clone(),
         model: Some(translator.name()),
-        created: time::OffsetDateTime::now_utc(),
+        created: Meta::creation_time(),
     };
     // Moses is one format written as two files: its two writers go with its two destinations.
     let plan = job

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use clap::Parser;
-use nazir::cli::{Cli, Command, EvalCommand};
+use nazir::cli::{Cli, Command, CorpusCommand, EvalCommand};
 use nazir::{commands, INTERRUPTED};
 
 fn main() -> ExitCode {
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Some(Command::Models(args)) => commands::models(&args),
         Some(Command::Config(args)) => commands::config(&args),
         Some(Command::Eval(EvalCommand::Segment(args))) => commands::eval_segment(&args),
+        Some(Command::Corpus(CorpusCommand::Merge(args))) => commands::corpus_merge(&args),
         None => commands::align(&cli.align),
     };
     match result {
