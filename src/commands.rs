@@ -8,7 +8,7 @@ use crate::config::Job;
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::Segmenter;
 use crate::translate::model::TokenizerFiles;
-use crate::translate::{cache, CachedTranslator, Ct2Translator, ModelDir, Translator};
+use crate::translate::{cache, CachedTranslator, Ct2Translator, EngineOptions, ModelDir, Translator};
 use crate::{translate_document, Error};
 
 pub use crate::corpus::commands::merge as corpus_merge;
@@ -71,10 +71,15 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
 
 /// Resolves and loads the model the main command's flags ask for (a directory, a catalogue
 /// name, the config file's or the catalogue's default, downloaded once), with the persistent
-/// cache in front unless --no-cache. Returns it with the time loading took. Corpus mode loads
-/// its one shared translator through this.
-pub fn load_translator(args: &AlignArgs, from: &str, to: &str) -> Result<(Box<dyn Translator>, Duration), Error> {
-    let mut engine = args.engine.options()?;
+/// cache in front unless --no-cache; `engine` comes from `args.engine.options()`, adjusted by
+/// the caller. Returns it with the time loading took. Corpus mode loads its one shared
+/// translator through this.
+pub fn load_translator(
+    args: &AlignArgs,
+    mut engine: EngineOptions,
+    from: &str,
+    to: &str,
+) -> Result<(Box<dyn Translator>, Duration), Error> {
     let model_path = match &args.model {
         Some(dir) if dir.exists() => dir.clone(),
         spec => crate::models::Options::resolve(&crate::models::Overrides {

@@ -113,7 +113,11 @@ pub fn run(args: &AlignArgs) -> Result<(), Error> {
         let of = settings.shard.map(|s| format!(" (shard {}/{} of {} files)", s.k, s.n, all.len())).unwrap_or_default();
         eprintln!("align: corpus mode: {} files{of} into {}", mine.len(), settings.out_dir.display());
     }
-    let (translator, _loaded) = crate::commands::load_translator(args, &settings.src_lang, &settings.tgt_lang)?;
+    // Batches of equal-length sentences: a file then translates the same whatever it shares
+    // batches with (other files, another shard, a resumed run), so outputs are reproducible.
+    let mut engine = args.engine.options()?;
+    engine.uniform_batches = true;
+    let (translator, _loaded) = crate::commands::load_translator(args, engine, &settings.src_lang, &settings.tgt_lang)?;
     let report = super::run(&settings, &mine, translator.as_ref())?;
     let (json, html) = settings.report_paths();
     if !args.quiet {

@@ -4,6 +4,7 @@ mod common;
 mod http;
 
 mod bad_input;
+mod corpus;
 mod families;
 mod formats;
 mod models;
