@@ -130,7 +130,7 @@ pub struct Writer {
 impl Writer {
     /// Opens (or creates) the manifest at `path`; a cut-off last line is removed first.
     pub fn open(path: &Path) -> Result<Writer, CorpusError> {
-        let io_err = |source| CorpusError::Io { path: path.display().to_string(), source };
+        let io_err = |source| CorpusError::Write { path: path.display().to_string(), source };
         let valid = if path.exists() { load(path)?.1 } else { 0 };
         let mut file = OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(io_err)?;
         if file.metadata().map_err(io_err)?.len() != valid {
@@ -157,7 +157,7 @@ impl Writer {
     }
 
     fn err(&self, source: io::Error) -> CorpusError {
-        CorpusError::Io { path: self.path.display().to_string(), source }
+        CorpusError::Write { path: self.path.display().to_string(), source }
     }
 }
 

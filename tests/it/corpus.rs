@@ -326,3 +326,34 @@ fn issue_9_kill_9_at_random_moments_then_rerun_gives_identical_outputs() {
     assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>());
     assert!(got == want, "outputs differ from the uninterrupted run");
 }
+
+/// Corpus mode's engine batches hold sentences of one token length only, so a sentence's
+/// translation is the same whatever it is batched with: alone, or among a corpus's others.
+#[test]
+fn uniform_batches_hold_one_length_and_translate_a_sentence_the_same_in_any_company() {
+    use nazir::translate::{Ct2Translator, EngineOptions, ModelDir, Translator};
+    use std::sync::Mutex;
+    let options = EngineOptions { beam: 2, max_output_tokens: 12, uniform_batches: true, ..EngineOptions::default() };
+    let model = ModelDir::detect(&tiny_model()).unwrap();
+    let t = Ct2Translator::load(model, "ar", "en", options).unwrap();
+    let text = fs::read_to_string(sample()).unwrap();
+    let sentences: Vec<&str> = text.split(['.', '\n']).map(str::trim).filter(|s| s.len() > 3).collect();
+    let pieces: Vec<Vec<String>> = sentences.iter().map(|s| t.tokenize(s).unwrap()).collect();
+    let done = Mutex::new(Vec::new());
+    t.translate_tokens(&pieces, &|n| done.lock().unwrap().push(n)).unwrap();
+    // Each batch (the progress steps) holds inputs of a single length.
+    let mut lengths: Vec<usize> = pieces.iter().map(Vec::len).collect();
+    lengths.sort();
+    let steps = done.into_inner().unwrap();
+    let mut start = 0;
+    for &end in &steps {
+        assert!(lengths[start..end].iter().all(|&l| l == lengths[start]), "batch {start}..{end} mixes lengths");
+        start = end;
+    }
+    assert_eq!(start, pieces.len());
+    assert!(steps.len() < pieces.len(), "equal lengths share batches");
+    let together = t.translate(&sentences, &|_| {}).unwrap();
+    for (k, s) in sentences.iter().enumerate().step_by(5) {
+        assert_eq!(t.translate(&[s], &|_| {}).unwrap()[0], together[k], "{s}");
+    }
+}
