@@ -332,3 +332,60 @@ impl TempOut {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bead(doc: &str, src: &str, tgt: &str, score: f32) -> String {
+        format!(
+            r#"{{"doc":"{doc}","src_lang":"ar","tgt_lang":"en","bead":"1-1","score":{score},"flags":[],"paragraph":0,"src":[{{"id":0,"text":"{src}"}}],"tgt":[{{"id":0,"text":"{tgt}"}}]}}"#
+        )
+    }
+
+    fn options(dirs: Vec<PathBuf>, out: &Path) -> Options {
+        Options {
+            dirs,
+            formats: vec![Format::Moses],
+            out_dir: out.to_path_buf(),
+            name: "corpus".into(),
+            filters: FilterOptions { min_score: 0.5, ..FilterOptions::default() },
+            dedup: true,
+            writer_options: WriterOptions::default(),
+        }
+    }
+
+    #[test]
+    fn directories_without_manifest_overlaps_filters_and_duplicates() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b, out) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("out"));
+        std::fs::create_dir_all(a.join("x")).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let good = "قال الرئيس إن الاجتماع غدا.";
+        let lines = [
+            bead("x/1", good, "The president said the meeting is tomorrow.", 0.9),
+            bead("x/1", "جملة أخرى هنا.", "Another sentence here.", 0.2),
+        ];
+        std::fs::write(a.join("x/1.ar-en.jsonl"), lines.join("\n") + "\n").unwrap();
+        // The same relative path in b (ignored, with a warning) and another file repeating a pair.
+        std::fs::create_dir_all(b.join("x")).unwrap();
+        std::fs::write(b.join("x/1.ar-en.jsonl"), "").unwrap();
+        std::fs::write(b.join("y.ar-en.jsonl"), lines[0].clone() + "\n").unwrap();
+        let report = run(&options(vec![a, b.clone()], &out)).unwrap();
+        assert_eq!((report.files, report.pairs, report.kept), (2, 3, 1));
+        assert_eq!(report.rejected, BTreeMap::from([("duplicate".into(), 1), ("low-score".into(), 1)]));
+        assert!(
+            report.warnings.iter().any(|w| w.contains("x/1.ar-en.jsonl is in more than one directory")),
+            "{:?}",
+            report.warnings
+        );
+        assert_eq!(std::fs::read_to_string(out.join("corpus.ar-en.ar")).unwrap(), format!("{good}\n"));
+        let rejected = std::fs::read_to_string(out.join("corpus.ar-en.rejected.tsv")).unwrap();
+        assert_eq!(rejected.lines().count(), 3, "header and two pairs: {rejected}");
+        assert!(rejected.contains("duplicate\ty.ar-en.jsonl\t0.9000\t"), "{rejected}");
+
+        std::fs::write(b.join("y.ar-en.jsonl"), bead("y", good, "x", 0.9).replace("\"en\"", "\"fr\"") + "\n").unwrap();
+        let err = run(&options(vec![tmp.path().join("a"), b], &out)).unwrap_err();
+        assert!(err.to_string().contains("merge one language pair at a time"), "{err}");
+    }
+}
