@@ -33,6 +33,8 @@ fn main() {
         threads: num("--threads", "2"),
         compute_type: nazir::translate::ct2::parse_compute_type(&arg(&args, "--compute-type", "int8"))
             .expect("compute type"),
+        // --uniform: batches of equal-length inputs only, as corpus mode runs the engine.
+        uniform_batches: args.iter().any(|a| a == "--uniform"),
         ..EngineOptions::default()
     };
     let repeat = num("--repeat", "3");

@@ -182,6 +182,20 @@ pub struct Meta {
     pub created: time::OffsetDateTime,
 }
 
+impl Meta {
+    /// The creation time written into outputs (TMX, XLIFF, HTML): now, or `$SOURCE_DATE_EPOCH`
+    /// (seconds since 1970, the reproducible-builds.org convention) so that two runs over the
+    /// same input write byte-identical files. A value that is not a number is ignored (the
+    /// convention asks for an error; a wrong date is not worth failing a translation for).
+    pub fn creation_time() -> time::OffsetDateTime {
+        std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+            .unwrap_or_else(time::OffsetDateTime::now_utc)
+    }
+}
+
 /// Aligned sentences of one stretch of a document; a long document comes as several.
 #[derive(Clone, Debug, Default)]
 pub struct Aligned {

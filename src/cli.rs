@@ -29,6 +29,12 @@ Examples:
   Measure the aligner against gold data:
     align eval align
 
+  Align a whole corpus (every *.txt below raw/), resumably; or this machine's 1/16th of it;
+  then merge the outputs into one clean corpus (docs/corpus.md, docs/scale.md):
+    align corpora/raw/ --to en --out-dir corpora/aligned/
+    align 'news/**/*.ar.txt' --to en --out-dir out/ --shard 3/16
+    align corpus merge out/ --format moses,tmx --min-score 0.5
+
   Show how a text is cut into sentences, or what a model directory holds:
     align segment article.ar.txt
     align info --model ~/models/opus-mt-ar-en
@@ -69,6 +75,9 @@ pub enum Command {
     /// `align eval align` and `align eval score` (docs/alignment.md).
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Corpus tools: merge the outputs of corpus runs (shards) into one clean corpus.
+    #[command(subcommand)]
+    Corpus(CorpusCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,8 +139,9 @@ pub struct AlignArgs {
     /// The Arabic text to align; "-" reads standard input.
     ///
     /// UTF-8 (with or without BOM) or UTF-16 with BOM; see --encoding for legacy code pages.
-    /// Paragraphs are separated by blank lines.
-    #[arg(value_name = "INPUT", required = true)]
+    /// Paragraphs are separated by blank lines. A directory or a quoted glob ('news/**/*.txt')
+    /// runs corpus mode: every file into --out-dir, resumable (see "Corpus mode" below).
+    #[arg(value_name = "INPUT", required_unless_present = "files_from")]
     pub input: Option<PathBuf>,
 
     /// An existing translation of INPUT: Nazir then aligns the two texts (bitext mode) instead
@@ -217,6 +227,9 @@ pub struct AlignArgs {
     /// No progress bar or summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub corpus: CorpusFlags,
 }
 
 /// How TMX and XLIFF are written (the main command and `align convert` share these).
@@ -477,6 +490,96 @@ pub enum ConfigCommand {
     },
 }
 
+/// Corpus mode: many files into --out-dir, resumable and shardable (docs/corpus.md).
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Corpus mode")]
+pub struct CorpusFlags {
+    /// Read input paths from FILE, one per line (or NUL-separated, as `find -print0` writes);
+    /// "-" reads standard input. Lines may also be directories or globs.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// Which files of a directory input to take (default *.txt); repeat for several. A pattern
+    /// without "/" matches file names at any depth (*.ar.txt); one with "/" matches the path
+    /// below the directory (2024/**/*.txt).
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Vec<String>,
+
+    /// Take only shard K of N (K from 1 to N): the files whose relative path hashes to K, so N
+    /// processes, on as many machines, split a corpus without talking to each other.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+
+    /// Threads that read, segment and write files (default: one per core; translation has
+    /// --threads).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+
+    /// Align every file again, even those the output directory's manifest lists as finished.
+    #[arg(long)]
+    pub redo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// Combine the per-file JSONL of corpus runs (one directory, or one per shard) into one
+    /// de-duplicated, filtered corpus; rejected pairs go to NAME.ar-en.rejected.tsv with the
+    /// reason, so nothing disappears silently.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output directories of corpus runs (each with its manifest); their files are merged in
+    /// the order of their relative paths, so shards merge exactly as one run would.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// Formats of the merged corpus, comma-separated (moses writes NAME.ar-en.ar and .en).
+    #[arg(short, long, value_delimiter = ',', default_values = ["moses", "tmx"])]
+    pub format: Vec<Format>,
+
+    /// Directory for the merged corpus, the rejected pairs and the merge report.
+    #[arg(short = 'o', long, visible_short_alias = 'd', value_name = "DIR", default_value = ".")]
+    pub out_dir: PathBuf,
+
+    /// Name of the merged files: NAME.ar-en.tmx and so on.
+    #[arg(long, value_name = "NAME", default_value = "corpus")]
+    pub name: String,
+
+    /// Reject pairs scoring below this.
+    #[arg(long, value_name = "SCORE", default_value_t = 0.3)]
+    pub min_score: f32,
+
+    /// Reject pairs whose longer side has more than this many times the characters of the
+    /// shorter.
+    #[arg(long, value_name = "RATIO", default_value_t = 3.0)]
+    pub max_ratio: f64,
+
+    /// Reject pairs with a side of fewer words (1 rejects pairs with an empty side).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_words: usize,
+
+    /// Reject pairs with a side of more words.
+    #[arg(long, value_name = "N", default_value_t = 250)]
+    pub max_words: usize,
+
+    /// Keep pairs whose numbers differ between the sides.
+    #[arg(long)]
+    pub keep_number_mismatch: bool,
+
+    /// Keep repeated pairs (by default each distinct pair is kept once, the first time).
+    #[arg(long)]
+    pub keep_duplicates: bool,
+
+    #[command(flatten)]
+    pub formats: FormatArgs,
+
+    /// No summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -517,6 +620,13 @@ mod tests {
         let cli = Cli::try_parse_from(["align", "models", "list", "--models-dir", "/tmp/m"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Models(ModelsArgs { models_dir: Some(_), .. }))));
         assert!(matches!(Cli::try_parse_from(["align", "config", "show"]).unwrap().command, Some(Command::Config(_))));
+        let cli = Cli::try_parse_from(["align", "--files-from", "-", "--out-dir", "o", "--shard", "2/4"]).unwrap();
+        assert!(cli.align.input.is_none());
+        assert_eq!(cli.align.corpus.shard.as_deref(), Some("2/4"));
+        let cli =
+            Cli::try_parse_from(["align", "corpus", "merge", "a", "b", "-f", "moses", "--min-score", "0.5"]).unwrap();
+        let Some(Command::Corpus(CorpusCommand::Merge(m))) = cli.command else { panic!("corpus merge") };
+        assert_eq!((m.dirs.len(), m.min_score, m.format.clone()), (2, 0.5, vec![Format::Moses]));
         // Without --model the main command still parses: the model is resolved later.
         let cli = Cli::try_parse_from(["align", "in.txt", "--to", "en"]).unwrap();
         assert!(cli.align.model.is_none());

@@ -1,20 +1,25 @@
 //! The subcommands, each a thin layer between parsed flags and the library.
 
 use std::io::{self, BufWriter, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::cli::{AlignArgs, ConvertArgs, EvalCommand, EvalSegmentArgs, InfoArgs, SegmentArgs, SegmentFormat};
 use crate::config::{Bitext, Job, MtSource};
 use crate::read::{Paragraphs, Source, TextEncoding};
 use crate::segment::Segmenter;
 use crate::translate::model::TokenizerFiles;
-use crate::translate::{cache, CachedTranslator, Ct2Translator, ModelDir, Translator};
+use crate::translate::{cache, CachedTranslator, Ct2Translator, EngineOptions, ModelDir, Translator};
 use crate::{translate_document, Error};
 
+pub use crate::corpus::commands::merge as corpus_merge;
 pub use crate::models::commands::{config, models};
 
 /// The main job: translate and align one document, or align it with its translation.
 pub fn align(args: &AlignArgs) -> Result<(), Error> {
+    // A directory, a glob or a list of files: corpus mode (src/corpus).
+    if crate::corpus::commands::is_corpus(args) {
+        return crate::corpus::commands::run(args);
+    }
     let job = Job::from_args(args)?;
     // --out-dir is created when missing (the README's `--out-dir out` on a fresh clone), and
     // before any model download, so a bad output path fails first.
@@ -54,7 +59,20 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
 /// default, downloaded once: src/models), loads it for the job's languages and puts the
 /// translation cache in front of it.
 fn load_translator(args: &AlignArgs, job: &Job) -> Result<Box<dyn Translator>, Error> {
-    let mut engine = args.engine.options()?;
+    Ok(load_translator_with(args, args.engine.options()?, &job.src_lang, &job.tgt_lang)?.0)
+}
+
+/// Resolves and loads the model the main command's flags ask for (a directory, a catalogue
+/// name, the config file's or the catalogue's default, downloaded once), with the persistent
+/// cache in front unless --no-cache; `engine` comes from `args.engine.options()`, adjusted by
+/// the caller. Returns it with the time loading took. Corpus mode loads its one shared
+/// translator through this.
+pub fn load_translator_with(
+    args: &AlignArgs,
+    mut engine: EngineOptions,
+    from: &str,
+    to: &str,
+) -> Result<(Box<dyn Translator>, Duration), Error> {
     let model_path = match &args.model {
         Some(dir) if dir.exists() => dir.clone(),
         spec => crate::models::Options::resolve(&crate::models::Overrides {
@@ -62,14 +80,15 @@ fn load_translator(args: &AlignArgs, job: &Job) -> Result<Box<dyn Translator>, E
             mirror: None,
             quiet: args.quiet,
         })?
-        .model_for_run(spec.as_deref(), &job.src_lang, &job.tgt_lang)?,
+        .model_for_run(spec.as_deref(), from, to)?,
     };
     let model = ModelDir::detect(&model_path)?;
     if engine.max_input_tokens == 0 {
         engine.max_input_tokens = model.max_input_tokens();
     }
-    let translator = Ct2Translator::load(model, &job.src_lang, &job.tgt_lang, engine)?;
-    Ok(with_cache(translator, args.engine.no_cache))
+    let started = Instant::now();
+    let translator = Ct2Translator::load(model, from, to, engine)?;
+    Ok((with_cache(translator, args.engine.no_cache), started.elapsed()))
 }
 
 /// Puts the persistent cache in front of `translator` unless disabled; a cache that cannot be

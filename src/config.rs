@@ -224,6 +224,7 @@ impl EngineArgs {
                 Device::Cpu => ct2rs::sys::Device::CPU,
                 Device::Cuda => ct2rs::sys::Device::CUDA,
             },
+            uniform_batches: false,
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod convert;
+pub mod corpus;
 pub mod models;
 pub mod output;
 pub mod progress;
@@ -50,6 +51,8 @@ pub enum Error {
     SegmentEval(#[from] segment::eval::EvalError),
     #[error(transparent)]
     AlignEval(#[from] align::eval::EvalError),
+    #[error(transparent)]
+    Corpus(#[from] corpus::CorpusError),
     #[error("{0}: no text to align (the input is empty or only whitespace)")]
     EmptyInput(String),
     #[error("{path}: {lines} translations for {sentences} source sentences; --mt-file needs one line per source sentence (with --segmented: per non-blank line; otherwise `align segment` shows the sentences)")]
@@ -69,6 +72,7 @@ impl Error {
             Error::Config(_) => 2,
             Error::NoBridgeModel(inner) => inner.exit_code(),
             Error::Convert(e) if e.is_usage() => 2,
+            Error::Corpus(e) if e.is_usage() => 2,
             Error::Interrupted | Error::Translate(translate::TranslateError::Interrupted) => 130,
             _ => 1,
         }
@@ -124,7 +128,7 @@ pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Repo
         src_lang: job.src_lang.clone(),
         tgt_lang: job.tgt_lang.clone(),
         model: Some(translator.name()),
-        created: time::OffsetDateTime::now_utc(),
+        created: Meta::creation_time(),
     };
     // Moses is one format written as two files: its two writers go with its two destinations.
     let plan = job

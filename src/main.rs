@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use clap::Parser;
-use nazir::cli::{Cli, Command};
+use nazir::cli::{Cli, Command, CorpusCommand};
 use nazir::{commands, INTERRUPTED};
 
 fn main() -> ExitCode {
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Some(Command::Models(args)) => commands::models(&args),
         Some(Command::Config(args)) => commands::config(&args),
         Some(Command::Eval(command)) => commands::eval(&command),
+        Some(Command::Corpus(CorpusCommand::Merge(args))) => commands::corpus_merge(&args),
         None => commands::align(&cli.align),
     };
     match result {

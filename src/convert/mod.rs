@@ -372,7 +372,7 @@ pub fn run(args: &ConvertArgs) -> Result<ConvertReport, Error> {
         src_lang: header.src_lang.clone().unwrap_or_else(|| "ar".into()),
         tgt_lang: header.tgt_lang.clone().unwrap_or_else(|| "en".into()),
         model: header.model.clone(),
-        created: header.created.unwrap_or_else(time::OffsetDateTime::now_utc),
+        created: header.created.unwrap_or_else(crate::bead::Meta::creation_time),
     };
     let dests: Vec<Destination> = if args.output.as_os_str() == "-" {
         if format == Format::Moses {

@@ -29,7 +29,8 @@ pub use xliff::{XliffVersion, XliffWriter};
 pub use xlsx::XlsxWriter;
 
 /// Writes a document in one format, part by part (a long document arrives in several parts).
-pub trait Writer {
+/// `Send`, so corpus mode can write different files on different threads.
+pub trait Writer: Send {
     fn begin(&mut self, _meta: &Meta, _out: &mut dyn Write) -> io::Result<()> {
         Ok(())
     }

@@ -49,10 +49,11 @@ fn bad_inputs_give_one_line_and_no_files() {
             stderr_starts: "align: cannot read ",
         },
         Case {
-            name: "directory as input",
+            // A directory is corpus mode (issue 9); one without text files is a usage error.
+            name: "directory without text files as input",
             setup: |d| vec![d.display().to_string()],
-            code: 1,
-            stderr_starts: "align: cannot read ",
+            code: 2,
+            stderr_starts: "align: no input files: nothing matched",
         },
         Case {
             name: "invalid UTF-8",

@@ -5,6 +5,7 @@ mod http;
 
 mod bad_input;
 mod bitext;
+mod corpus;
 mod families;
 mod formats;
 mod models;
