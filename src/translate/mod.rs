@@ -11,6 +11,8 @@ pub mod ct2;
 pub mod fake;
 pub mod langs;
 pub mod model;
+pub mod model_bin;
+pub mod vocab_check;
 pub mod tokenize;
 
 use std::collections::HashMap;
