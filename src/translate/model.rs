@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::langs;
-use super::model_bin::{self, BinError, ModelBin};
+use super::model_bin::{self, BinError, ModelBin, ShapeProblem};
 use super::vocab_check;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +32,7 @@ pub enum ModelError {
     Damaged { dir: String, reason: String },
     #[error("{dir} is not a translation model: its model.bin holds {what}; use a sequence-to-sequence model such as OPUS-MT, NLLB-200 or M2M-100 (see docs/models.md)")]
     WrongKind { dir: String, what: String },
-    #[error("the tokenizer and the vocabulary of {dir} do not belong together: {reason}")]
+    #[error("the files of model {dir} do not belong together (copied from two models?): {reason}")]
     VocabularyMismatch { dir: String, reason: String },
     #[error("model {dir} translates {pair}, not {asked}")]
     WrongPair { dir: String, pair: String, asked: String },
@@ -271,8 +271,10 @@ impl ModelDir {
             None => loaded_size(&vocabulary),
         };
         let bin = check_kind(path, given)?;
-        bin.check_transformer((loaded_size(&vocabulary), target_vocab_size))
-            .map_err(|reason| ModelError::Damaged { dir: dir.clone(), reason })?;
+        bin.check_transformer((loaded_size(&vocabulary), target_vocab_size)).map_err(|p| match p {
+            ShapeProblem::Damaged(reason) => ModelError::Damaged { dir: dir.clone(), reason },
+            ShapeProblem::Vocabulary(reason) => ModelError::VocabularyMismatch { dir: dir.clone(), reason },
+        })?;
         let warnings = check_tokenizer(&dir, &tokenizer, &vocabulary)?;
         Ok(ModelDir {
             path: path.to_path_buf(),

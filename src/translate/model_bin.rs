@@ -116,6 +116,23 @@ impl<R: Read + Seek> Cursor<'_, R> {
     }
 }
 
+/// What is wrong between the shapes of a translation model's weights and its vocabularies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShapeProblem {
+    /// The weights contradict each other.
+    Damaged(String),
+    /// The weights and the vocabulary files come from different models.
+    Vocabulary(String),
+}
+
+impl std::fmt::Display for ShapeProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShapeProblem::Damaged(s) | ShapeProblem::Vocabulary(s) => f.write_str(s),
+        }
+    }
+}
+
 /// The smallest possible variable record (1-byte name, rank 0, dtype, size): bounds the count.
 const MIN_VARIABLE_BYTES: u64 = 2 + 2 + 1 + 1 + 4;
 
@@ -243,24 +260,36 @@ impl ModelBin {
     /// every token id the tokenizer can produce must have an embedding row, and every id the
     /// decoder can produce a vocabulary entry (else CTranslate2 reads out of bounds or fails in
     /// the middle of a run). `vocab` = (source tokens, target tokens).
-    pub fn check_transformer(&self, vocab: (usize, usize)) -> Result<(), String> {
+    pub fn check_transformer(&self, vocab: (usize, usize)) -> Result<(), ShapeProblem> {
+        self.check_shapes(vocab).map_err(|(vocabulary, reason)| {
+            if vocabulary {
+                ShapeProblem::Vocabulary(reason)
+            } else {
+                ShapeProblem::Damaged(reason)
+            }
+        })
+    }
+
+    /// `check_transformer`, with `true` for problems between the weights and the vocabulary.
+    fn check_shapes(&self, vocab: (usize, usize)) -> Result<(), (bool, String)> {
+        let damaged = |reason: String| (false, reason);
         let shape = |name: &str| self.variable(name).map(|v| v.shape.as_slice());
         let Some(&[src_rows, d_model]) = shape("encoder/embeddings_0/weight").or_else(|| shape("encoder/embeddings/weight"))
         else {
-            return Err("it has no source embeddings (encoder/embeddings_0/weight of rank 2)".into());
+            return Err(damaged("it has no source embeddings (encoder/embeddings_0/weight of rank 2)".into()));
         };
         if (vocab.0 as u64) > src_rows {
-            return Err(format!(
-                "the source vocabulary has {} tokens but the source embeddings only {src_rows} rows (vocabulary and weights come from different models?)",
-                vocab.0
+            return Err((
+                true,
+                format!(
+                    "the source vocabulary has {} tokens but the source embeddings in model.bin only {src_rows} rows",
+                    vocab.0
+                ),
             ));
         }
         let target = vocab.1 as u64;
-        let mismatch = |name: &str, rows: u64| {
-            format!(
-                "the target vocabulary has {target} tokens but {name} has {rows} rows (vocabulary and weights come from different models?)"
-            )
-        };
+        let mismatch =
+            |name: &str, rows: u64| (true, format!("the target vocabulary has {target} tokens but {name} in model.bin {rows} rows"));
         // Decoder inputs are target ids, which need an embedding row each; decoder outputs are
         // rows of the projection, which need a vocabulary entry each.
         for (name, fits) in [
@@ -268,13 +297,13 @@ impl ModelBin {
             ("decoder/projection/weight", &|rows| rows <= target),
         ] {
             let Some(&[rows, cols]) = shape(name) else {
-                return Err(format!("it has no {name} of rank 2"));
+                return Err(damaged(format!("it has no {name} of rank 2")));
             };
             if !fits(rows) {
                 return Err(mismatch(name, rows));
             }
             if cols != d_model {
-                return Err(format!("{name} has {cols} columns, not the model width {d_model}"));
+                return Err(damaged(format!("{name} has {cols} columns, not the model width {d_model}")));
             }
         }
         for v in &self.variables {
@@ -282,7 +311,8 @@ impl ModelBin {
             if let Some(stem) = v.name.strip_suffix("/bias") {
                 if let Some(w) = self.variable(&format!("{stem}/weight")).filter(|w| w.shape.len() == 2) {
                     if v.shape != [w.shape[0]] {
-                        return Err(format!("{} has shape {:?} but its weight has {} rows", v.name, v.shape, w.shape[0]));
+                        let reason = format!("{} has shape {:?} but its weight has {} rows", v.name, v.shape, w.shape[0]);
+                        return Err(damaged(reason));
                     }
                 }
             }
@@ -297,7 +327,7 @@ impl ModelBin {
                 None => d_model,
             };
             if cols != expected || rows == 0 {
-                return Err(format!("{} has shape {:?}: expected {expected} columns", v.name, v.shape));
+                return Err(damaged(format!("{} has shape {:?}: expected {expected} columns", v.name, v.shape)));
             }
         }
         Ok(())
@@ -359,8 +389,10 @@ mod tests {
         assert_eq!(bin.variable("encoder/embeddings_0/weight").unwrap().shape, [10, 4]);
         assert_eq!(bin.kind_problem(), None);
         assert_eq!(bin.check_transformer((10, 10)), Ok(()));
-        assert!(bin.check_transformer((11, 10)).unwrap_err().contains("source vocabulary has 11 tokens"));
-        assert!(bin.check_transformer((10, 9)).unwrap_err().contains("target vocabulary has 9 tokens"));
+        let err = bin.check_transformer((11, 10)).unwrap_err();
+        assert!(matches!(&err, ShapeProblem::Vocabulary(s) if s.contains("source vocabulary has 11 tokens")), "{err}");
+        let err = bin.check_transformer((10, 9)).unwrap_err();
+        assert!(matches!(&err, ShapeProblem::Vocabulary(s) if s.contains("target vocabulary has 9 tokens")), "{err}");
     }
 
     #[test]
@@ -416,7 +448,7 @@ mod tests {
             ],
             &[("encoder/embeddings_0/weight", "decoder/embeddings/weight"), ("decoder/projection/weight", "decoder/embeddings/weight")],
         );
-        let err = parse_bytes(&transposed).unwrap().check_transformer((10, 10)).unwrap_err();
+        let err = parse_bytes(&transposed).unwrap().check_transformer((10, 10)).unwrap_err().to_string();
         assert!(err.contains("linear_0/weight has shape [4, 8]: expected 4 columns"), "{err}");
     }
 }
