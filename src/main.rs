@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             nazir::output::remove_live_temporaries();
-            let _ = writeln!(std::io::stderr(), "align: interrupted");
+            let _ = writeln!(std::io::stderr(), "align: interrupted (second Ctrl-C: stopped at once)");
             exit_now(130);
         }
     });

@@ -37,7 +37,9 @@ pub enum ReadError {
     Binary { path: String, offset: u64 },
     #[error("cannot read {path}: looks like {encoding} without a byte-order mark; use --encoding {label}")]
     Utf16WithoutBom { path: String, encoding: &'static str, label: &'static str },
-    #[error("cannot read {path}: it starts with a {bom} byte-order mark, but --encoding {asked} was given; drop --encoding")]
+    #[error(
+        "cannot read {path}: it starts with a {bom} byte-order mark, but --encoding {asked} was given; drop --encoding"
+    )]
     BomConflict { path: String, bom: &'static str, asked: &'static str },
     #[error("cannot read {path}: it is UTF-8 (byte {offset} starts a UTF-8 sequence), but --encoding {asked} was given and would garble it; drop --encoding")]
     ActuallyUtf8 { path: String, offset: u64, asked: &'static str },
@@ -46,7 +48,8 @@ pub enum ReadError {
 }
 
 /// What to try when UTF-8 decoding fails: Arabic office files are often in a legacy code page.
-const LEGACY_HINT: &str = "; if the file is in a legacy Arabic code page, try --encoding windows-1256 or --encoding iso-8859-6";
+const LEGACY_HINT: &str =
+    "; if the file is in a legacy Arabic code page, try --encoding windows-1256 or --encoding iso-8859-6";
 
 /// Which encoding to decode the input with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -782,7 +785,10 @@ mod tests {
             let (bytes, _, lossy) = explicit(label).encoding().encode(text);
             assert!(!lossy, "{label}");
             let lines = lines_of(&bytes, explicit(label)).unwrap();
-            assert_eq!(lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), ["قال: السلام عليكم، كيف الحال؟", "جيد."]);
+            assert_eq!(
+                lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(),
+                ["قال: السلام عليكم، كيف الحال؟", "جيد."]
+            );
             // Without --encoding the same bytes are refused, with the flag that fixes it.
             let err = lines_of(&bytes, TextEncoding::Auto).unwrap_err().to_string();
             assert!(err.contains("invalid UTF-8 at byte 0") && err.contains("--encoding windows-1256"), "{err}");
@@ -878,8 +884,10 @@ mod tests {
     fn text_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
         use proptest::prelude::*;
         let piece = prop_oneof![
-            prop::sample::select(vec!["\n", "\r", "\r\n", "\u{c}", " ", "س", "لام", ".", "😀", "\u{202E}", "\u{64E}", "a"])
-                .prop_map(|s| s.as_bytes().to_vec()),
+            prop::sample::select(vec![
+                "\n", "\r", "\r\n", "\u{c}", " ", "س", "لام", ".", "😀", "\u{202E}", "\u{64E}", "a"
+            ])
+            .prop_map(|s| s.as_bytes().to_vec()),
             any::<char>().prop_map(|c| c.to_string().into_bytes()),
             prop::collection::vec(any::<u8>(), 0..3),
         ];

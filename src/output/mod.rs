@@ -169,7 +169,11 @@ impl Destination {
 }
 
 enum Sink {
-    Temp { file: BufWriter<tempfile::NamedTempFile>, dest: PathBuf, _live: LiveTemporary },
+    Temp {
+        file: BufWriter<tempfile::NamedTempFile>,
+        dest: PathBuf,
+        _live: LiveTemporary,
+    },
     /// A device or pipe, written in place.
     Direct(BufWriter<fs::File>),
     Stdout(BufWriter<io::Stdout>),

@@ -406,7 +406,11 @@ mod tests {
         for text in [words.as_str(), marks.as_str(), blob.as_str(), "قصير", ""] {
             let parts = presplit(text, PRESPLIT_BYTES);
             assert_eq!(parts.concat(), text);
-            assert!(parts.iter().all(|p| p.len() <= PRESPLIT_BYTES), "{:?}", parts.iter().map(|p| p.len()).collect::<Vec<_>>());
+            assert!(
+                parts.iter().all(|p| p.len() <= PRESPLIT_BYTES),
+                "{:?}",
+                parts.iter().map(|p| p.len()).collect::<Vec<_>>()
+            );
         }
         // Words are cut at spaces, not inside a word.
         let parts = presplit(&words, PRESPLIT_BYTES);

@@ -12,8 +12,8 @@ pub mod fake;
 pub mod langs;
 pub mod model;
 pub mod model_bin;
-pub mod vocab_check;
 pub mod tokenize;
+pub mod vocab_check;
 
 use std::collections::HashMap;
 

@@ -447,7 +447,9 @@ pub fn read_model_bin(dir: &Path) -> Result<ModelBin, ModelError> {
 fn check_kind(path: &Path, given: &Path) -> Result<ModelBin, ModelError> {
     let bin = read_model_bin(path)?;
     match bin.kind_problem() {
-        Some(what) => Err(ModelError::WrongKind { dir: given.display().to_string(), what: format!("{what}, {}", bin.spec) }),
+        Some(what) => {
+            Err(ModelError::WrongKind { dir: given.display().to_string(), what: format!("{what}, {}", bin.spec) })
+        }
         None => Ok(bin),
     }
 }
@@ -457,7 +459,8 @@ fn check_kind(path: &Path, given: &Path) -> Result<ModelBin, ModelError> {
 fn check_tokenizer(dir: &str, tokenizer: &TokenizerFiles, vocabulary: &[String]) -> Result<Vec<String>, ModelError> {
     let (file, pieces) = match tokenizer {
         TokenizerFiles::SentencePiecePair { source: p, .. } | TokenizerFiles::SentencePiece(p) => {
-            let bytes = fs::read(p).map_err(|e| ModelError::BadFile { path: p.display().to_string(), reason: e.to_string() })?;
+            let bytes = fs::read(p)
+                .map_err(|e| ModelError::BadFile { path: p.display().to_string(), reason: e.to_string() })?;
             let pieces = vocab_check::spm_pieces(&bytes)
                 .map_err(|reason| ModelError::Tokenizer { path: p.display().to_string(), reason })?;
             (p, pieces)

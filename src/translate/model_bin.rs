@@ -274,7 +274,8 @@ impl ModelBin {
     fn check_shapes(&self, vocab: (usize, usize)) -> Result<(), (bool, String)> {
         let damaged = |reason: String| (false, reason);
         let shape = |name: &str| self.variable(name).map(|v| v.shape.as_slice());
-        let Some(&[src_rows, d_model]) = shape("encoder/embeddings_0/weight").or_else(|| shape("encoder/embeddings/weight"))
+        let Some(&[src_rows, d_model]) =
+            shape("encoder/embeddings_0/weight").or_else(|| shape("encoder/embeddings/weight"))
         else {
             return Err(damaged("it has no source embeddings (encoder/embeddings_0/weight of rank 2)".into()));
         };
@@ -288,8 +289,9 @@ impl ModelBin {
             ));
         }
         let target = vocab.1 as u64;
-        let mismatch =
-            |name: &str, rows: u64| (true, format!("the target vocabulary has {target} tokens but {name} in model.bin {rows} rows"));
+        let mismatch = |name: &str, rows: u64| {
+            (true, format!("the target vocabulary has {target} tokens but {name} in model.bin has {rows} rows"))
+        };
         // Decoder inputs are target ids, which need an embedding row each; decoder outputs are
         // rows of the projection, which need a vocabulary entry each.
         for (name, fits) in [
@@ -311,7 +313,8 @@ impl ModelBin {
             if let Some(stem) = v.name.strip_suffix("/bias") {
                 if let Some(w) = self.variable(&format!("{stem}/weight")).filter(|w| w.shape.len() == 2) {
                     if v.shape != [w.shape[0]] {
-                        let reason = format!("{} has shape {:?} but its weight has {} rows", v.name, v.shape, w.shape[0]);
+                        let reason =
+                            format!("{} has shape {:?} but its weight has {} rows", v.name, v.shape, w.shape[0]);
                         return Err(damaged(reason));
                     }
                 }
@@ -378,7 +381,10 @@ mod tests {
                 ("decoder/layer_0/ffn/linear_1/weight", &[4, 8], 1, 32),
                 ("encoder/scale_embeddings", &[], 0, 4),
             ],
-            &[("encoder/embeddings_0/weight", "decoder/embeddings/weight"), ("decoder/projection/weight", "decoder/embeddings/weight")],
+            &[
+                ("encoder/embeddings_0/weight", "decoder/embeddings/weight"),
+                ("decoder/projection/weight", "decoder/embeddings/weight"),
+            ],
         )
     }
 
@@ -446,7 +452,10 @@ mod tests {
                 ("decoder/embeddings/weight", &[10, 4], 0, 160),
                 ("decoder/layer_0/ffn/linear_0/weight", &[4, 8], 0, 128),
             ],
-            &[("encoder/embeddings_0/weight", "decoder/embeddings/weight"), ("decoder/projection/weight", "decoder/embeddings/weight")],
+            &[
+                ("encoder/embeddings_0/weight", "decoder/embeddings/weight"),
+                ("decoder/projection/weight", "decoder/embeddings/weight"),
+            ],
         );
         let err = parse_bytes(&transposed).unwrap().check_transformer((10, 10)).unwrap_err().to_string();
         assert!(err.contains("linear_0/weight has shape [4, 8]: expected 4 columns"), "{err}");
