@@ -212,11 +212,15 @@ impl Lines {
     /// would decode to garbage without an error (see `check_start`).
     fn make_decoder(&mut self) -> Result<(), ReadError> {
         let bytes = &self.raw[..self.raw_len];
+        let unicode =
+            |e: &'static Encoding| [encoding_rs::UTF_8, encoding_rs::UTF_16LE, encoding_rs::UTF_16BE].contains(&e);
         let (encoding, bom) = match (Encoding::for_bom(bytes), self.explicit()) {
             (Some((enc, len)), None) => (enc, len),
             (Some((enc, len)), Some(asked)) if enc == asked => (enc, len),
-            // A UTF-8 BOM before text declared as a legacy code page: the file is UTF-8.
-            (Some((enc, _)), Some(asked)) if enc == encoding_rs::UTF_8 => {
+            // A BOM that contradicts the asked encoding: the file is in the BOM's encoding. (A
+            // UTF-16 "BOM" before a legacy code page may be text: FF FE is "ے" and RLM in
+            // windows-1256.)
+            (Some((enc, _)), Some(asked)) if enc == encoding_rs::UTF_8 || unicode(asked) => {
                 return Err(ReadError::BomConflict { path: self.name.clone(), bom: enc.name(), asked: asked.name() })
             }
             (_, asked) => (asked.unwrap_or(encoding_rs::UTF_8), 0),
