@@ -773,7 +773,12 @@ mod tests {
         assert_eq!(piece_end("abc d efghi. jk lmn", 16), 13, "after a sentence end rather than a later space");
         assert_eq!(piece_end("abc. defghijklmnopq", 16), 16, "no space near the end: at the cap");
         assert_eq!(piece_end("", 8), 0);
-        // The last quarter can start inside a character (found on a 100 MB line).
+    }
+
+    /// Issue 10: the first 100 MB line tried panicked ("byte index 786432 is not a char
+    /// boundary"): the last quarter of a piece can start inside a character.
+    #[test]
+    fn issue_10_a_piece_never_ends_inside_a_character() {
         assert_eq!(piece_end("ببببببببببببب", 12), 12);
         for max in 1..40 {
             let text = "ت ب. ج😀د".repeat(3);

@@ -1,23 +1,17 @@
-//! The segmenter: any text, in both languages' rules and in our exported SRX, splits into
-//! trimmed, ordered, non-overlapping sentences that leave out only whitespace.
+//! The segmenter: any text, with our Arabic and English rules, splits into trimmed, ordered,
+//! non-overlapping sentences that leave out only whitespace. (The SRX engine has its own target;
+//! our exported rules on it are a property test: with hundreds of rules it runs ~100 inputs/s.)
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use nazir::bead::Paragraph;
-use nazir::segment::{export, Lang, Segmenter};
+use nazir::segment::{Lang, Segmenter};
 
 fn segmenters() -> &'static Vec<Segmenter> {
     static CELL: OnceLock<Vec<Segmenter>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        let doc = export::our_rules();
-        vec![
-            Segmenter::new(Lang::Arabic),
-            Segmenter::new(Lang::English),
-            Segmenter::from_srx(&doc, "ar").expect("our export compiles"),
-        ]
-    })
+    CELL.get_or_init(|| vec![Segmenter::new(Lang::Arabic), Segmenter::new(Lang::English)])
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -127,8 +127,10 @@ mod tests {
         assert_eq!(wrap("", 3), vec![""]);
     }
 
+    /// Issue 10 (found by the property test `side_by_side_rows_are_the_page_width`): ESC sequences
+    /// reached the terminal and made rows one cell too wide; even widths lost a cell.
     #[test]
-    fn control_characters_are_shown_and_overrides_end_at_the_cell() {
+    fn issue_10_control_characters_are_shown_and_overrides_end_at_the_cell() {
         assert_eq!(visible("a\u{1b}[31mb\u{7f}"), "a\u{241b}[31mb\u{2421}");
         assert_eq!(visible("plain"), "plain");
         assert_eq!(isolated("\u{202E}abc"), "\u{2068}\u{202E}abc\u{2069}");
