@@ -104,18 +104,10 @@ fn aligned_strategy() -> impl Strategy<Value = Aligned> {
         for (k, (n, m, score, flags, texts)) in beads.into_iter().enumerate() {
             let (n, m) = if n + m == 0 { (1, 1) } else { (n, m) };
             let (s, t) = (a.source.len(), a.target.len());
-            for i in 0..n {
-                a.source.push(Sentence { id: s + i, text: texts[i].clone(), paragraph: k / 2, span: None, line: 0 });
-            }
-            for j in 0..m {
-                a.target.push(Sentence {
-                    id: t + j,
-                    text: texts[3 + j].clone(),
-                    paragraph: k / 2,
-                    span: None,
-                    line: 0,
-                });
-            }
+            let sentence =
+                |id: usize, text: &String| Sentence { id, text: text.clone(), paragraph: k / 2, span: None, line: 0 };
+            a.source.extend(texts[..n].iter().enumerate().map(|(i, text)| sentence(s + i, text)));
+            a.target.extend(texts[3..3 + m].iter().enumerate().map(|(j, text)| sentence(t + j, text)));
             let flags = Flags::from_bits(flags);
             a.beads.push(Bead { src: s..s + n, tgt: t..t + m, score: score as f32 / 1000.0, flags });
         }
