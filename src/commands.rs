@@ -83,6 +83,9 @@ pub fn load_translator_with(
         .model_for_run(spec.as_deref(), from, to)?,
     };
     let model = ModelDir::detect(&model_path)?;
+    for warning in &model.warnings {
+        eprintln!("align: warning: {warning}");
+    }
     if engine.max_input_tokens == 0 {
         engine.max_input_tokens = model.max_input_tokens();
     }
@@ -235,6 +238,17 @@ pub fn info(args: &InfoArgs) -> Result<(), Error> {
     println!("vocabulary:   {} tokens", model.vocab_size);
     println!("max input:    {} tokens", model.max_input_tokens());
     println!("weights:      {:.1} MB", model.weights_bytes as f64 / 1e6);
+    let spec = if model.bin.spec.is_empty() { "unnamed (TransformerSpec)" } else { model.bin.spec.as_str() };
+    println!(
+        "model.bin:    binary version {}, {spec} revision {}, {} variables, {} aliases (checked)",
+        model.bin.version,
+        model.bin.revision,
+        model.bin.variables.len(),
+        model.bin.aliases.len()
+    );
+    for warning in &model.warnings {
+        println!("warning:      {warning}");
+    }
     let tokenizer = match &model.tokenizer {
         TokenizerFiles::SentencePiecePair { .. } => "SentencePiece (source.spm, target.spm)".to_string(),
         TokenizerFiles::SentencePiece(p) => format!("SentencePiece ({})", p.display()),

@@ -57,7 +57,7 @@ impl Job {
         check_lang("--to", &args.to)?;
         args.formats.check()?;
         let input = Source::from_arg(&input_path);
-        let encoding = TextEncoding::from_label(&args.encoding)?;
+        let encoding = TextEncoding::from_label(&args.encoding).map_err(|e| usage(e.to_string()))?;
         let formats = dedup(&args.format);
         let outputs = match &args.output {
             Some(path) => {

@@ -106,6 +106,10 @@ pub struct Report {
 
 /// Sentences translated together; also the unit in which outputs are streamed.
 const CHUNK_SENTENCES: usize = 2048;
+/// A chunk also ends after this much text: 2,048 sentences of ordinary prose are ~300 KB, but
+/// a crawl without punctuation gives paragraph-long sentences of up to 1 MiB each, and 2,048 of
+/// those would hold gigabytes.
+const CHUNK_BYTES: usize = 2 << 20;
 
 /// Translates and aligns one document, streaming it through in chunks.
 pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Report, Error> {
@@ -305,9 +309,12 @@ type Chunk = (Vec<Paragraph>, Vec<bead::Sentence>);
 fn next_chunk(paragraphs: &mut Paragraphs, segmenter: &Segmenter, report: &mut Report) -> Result<Chunk, Error> {
     let mut paras = Vec::new();
     let mut sentences = Vec::new();
-    while sentences.len() < CHUNK_SENTENCES {
+    let mut bytes = 0;
+    while sentences.len() < CHUNK_SENTENCES && bytes < CHUNK_BYTES {
+        check_interrupt()?;
         let Some(p) = paragraphs.next() else { break };
         let p = p?;
+        bytes += p.text.len();
         let mut s = segmenter.sentences(&p, report.sentences);
         if s.is_empty() {
             continue;

@@ -1,5 +1,6 @@
 //! `align`: parse flags, build the job, call the library, turn errors into exit codes.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
@@ -9,12 +10,16 @@ use nazir::{commands, INTERRUPTED};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // First Ctrl-C: stop at the next batch, remove temporary files, exit 130. Second: exit now.
+    // First Ctrl-C: stop after the engine's current batch, remove temporary files, exit 130.
+    // Second: remove the temporary files and exit now, without waiting for the engine.
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+            nazir::output::remove_live_temporaries();
+            let _ = writeln!(std::io::stderr(), "align: interrupted (second Ctrl-C: stopped at once)");
+            exit_now(130);
         }
     });
+    quiet_on_closed_stdout();
     let result = match cli.command {
         Some(Command::Segment(args)) => commands::segment(&args),
         Some(Command::Info(args)) => commands::info(&args),
@@ -33,4 +38,29 @@ fn main() -> ExitCode {
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }
+}
+
+/// Ends the process without unwinding or running exit handlers: the engine's C++ threads may
+/// still be running, and tearing down their globals under them can crash.
+fn exit_now(code: i32) -> ! {
+    #[cfg(unix)]
+    // SAFETY: _exit takes no pointers and never returns; skipping destructors is the point.
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
+}
+
+/// `println!` panics when standard output was closed (`align info | head -1`); a reader that
+/// stopped reading is not an error, so that one panic ends the program quietly with success.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info.payload().downcast_ref::<String>().map(String::as_str).unwrap_or_default();
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            exit_now(0);
+        }
+        default(info);
+    }));
 }

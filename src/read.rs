@@ -1,10 +1,12 @@
 //! Bytes → paragraphs, streaming.
 //!
 //! The input is decoded chunk by chunk (UTF-8 by default, with or without BOM; a UTF-16 BOM is
-//! honoured), split into lines (LF, CRLF or a lone CR), and lines are grouped into paragraphs:
-//! blank lines separate blocks, and inside a block each list item, heading or caption line is a
-//! unit of its own while hard-wrapped lines are joined. Memory holds one block at a time (at
-//! most `MAX_BLOCK_BYTES`), never the whole file.
+//! honoured; legacy code pages with `--encoding`), split into lines (LF, CRLF or a lone CR), and
+//! lines are grouped into paragraphs: blank lines separate blocks, and inside a block each list
+//! item, heading or caption line is a unit of its own while hard-wrapped lines are joined. Memory
+//! holds one block at a time (at most `MAX_BLOCK_BYTES`), never the whole file: a longer line is
+//! cut into pieces (`MAX_LINE_BYTES`). Nothing is decoded by guesswork: input that is not what the
+//! encoding says is refused with the byte offset and the flag that fixes it.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -17,6 +19,10 @@ use crate::bead::{Paragraph, Sentence};
 /// A block longer than this is cut into paragraphs at line boundaries, so a file with no blank
 /// lines (one sentence per line, or a crawl) does not have to fit in memory.
 const MAX_BLOCK_BYTES: usize = 1 << 20;
+/// A line longer than this (a crawl's page on one line, a file with no line breaks) is handed
+/// out in pieces of at most this many bytes, cut after a sentence end or at a space when there is
+/// one in the last quarter of the piece, so memory stays bounded whatever the input.
+pub const MAX_LINE_BYTES: usize = MAX_BLOCK_BYTES;
 const CHUNK: usize = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,13 +31,25 @@ pub enum ReadError {
     Io { path: String, source: io::Error },
     #[error("cannot read {path}: it is a directory")]
     IsDirectory { path: String },
-    #[error("cannot read {path}: invalid {encoding} at byte {offset} (line {line}); if the file is in a legacy Arabic code page, try --encoding windows-1256 or --encoding iso-8859-6")]
-    Malformed { path: String, encoding: &'static str, offset: u64, line: usize },
+    #[error("cannot read {path}: invalid {encoding} at byte {offset} (line {line}){hint}")]
+    Malformed { path: String, encoding: &'static str, offset: u64, line: usize, hint: &'static str },
     #[error("cannot read {path}: looks like a binary file (NUL byte at byte {offset})")]
     Binary { path: String, offset: u64 },
+    #[error("cannot read {path}: looks like {encoding} without a byte-order mark; use --encoding {label}")]
+    Utf16WithoutBom { path: String, encoding: &'static str, label: &'static str },
+    #[error(
+        "cannot read {path}: it starts with a {bom} byte-order mark, but --encoding {asked} was given; drop --encoding"
+    )]
+    BomConflict { path: String, bom: &'static str, asked: &'static str },
+    #[error("cannot read {path}: it is UTF-8 (byte {offset} starts a UTF-8 sequence), but --encoding {asked} was given and would garble it; drop --encoding")]
+    ActuallyUtf8 { path: String, offset: u64, asked: &'static str },
     #[error("unknown encoding {0:?}; use utf-8, utf-16le, utf-16be, windows-1256 or iso-8859-6")]
     UnknownEncoding(String),
 }
+
+/// What to try when UTF-8 decoding fails: Arabic office files are often in a legacy code page.
+const LEGACY_HINT: &str =
+    "; if the file is in a legacy Arabic code page, try --encoding windows-1256 or --encoding iso-8859-6";
 
 /// Which encoding to decode the input with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,9 +64,20 @@ impl TextEncoding {
         if label.eq_ignore_ascii_case("auto") {
             return Ok(TextEncoding::Auto);
         }
+        // "replacement" (the WHATWG label of ISO-2022-KR and others) decodes every input to an
+        // error, and x-user-defined is not text: neither is an encoding anyone means.
         Encoding::for_label(label.as_bytes())
+            .filter(|e| *e != encoding_rs::REPLACEMENT && *e != encoding_rs::X_USER_DEFINED)
             .map(TextEncoding::Explicit)
             .ok_or_else(|| ReadError::UnknownEncoding(label.to_string()))
+    }
+
+    /// The encoding used when the input has no BOM.
+    pub fn encoding(self) -> &'static Encoding {
+        match self {
+            TextEncoding::Auto => encoding_rs::UTF_8,
+            TextEncoding::Explicit(e) => e,
+        }
     }
 }
 
@@ -116,6 +145,9 @@ pub struct Lines {
     line_number: usize,
     /// Set when the previous chunk ended in '\r': a following '\n' belongs to that line end.
     skip_lf: bool,
+    /// Bytes of `pending[pending_pos..]` already searched for a line end, so a long line is
+    /// scanned once, not once per chunk (which was quadratic).
+    scanned: usize,
 }
 
 impl Lines {
@@ -139,6 +171,7 @@ impl Lines {
             pending_offset: 0,
             line_number: 0,
             skip_lf: false,
+            scanned: 0,
         }
     }
 
@@ -175,15 +208,30 @@ impl Lines {
         Ok(())
     }
 
-    fn make_decoder(&mut self) {
+    /// Chooses the decoder from the BOM and the asked encoding, refusing combinations that
+    /// would decode to garbage without an error (see `check_start`).
+    fn make_decoder(&mut self) -> Result<(), ReadError> {
         let bytes = &self.raw[..self.raw_len];
-        let (encoding, bom) = match Encoding::for_bom(bytes) {
-            Some((enc, len)) if self.encoding == TextEncoding::Auto || Some(enc) == self.explicit() => (enc, len),
-            _ => (self.explicit().unwrap_or(encoding_rs::UTF_8), 0),
+        let unicode =
+            |e: &'static Encoding| [encoding_rs::UTF_8, encoding_rs::UTF_16LE, encoding_rs::UTF_16BE].contains(&e);
+        let (encoding, bom) = match (Encoding::for_bom(bytes), self.explicit()) {
+            (Some((enc, len)), None) => (enc, len),
+            (Some((enc, len)), Some(asked)) if enc == asked => (enc, len),
+            // A BOM that contradicts the asked encoding: the file is in the BOM's encoding. (A
+            // UTF-16 "BOM" before a legacy code page may be text: FF FE is "ے" and RLM in
+            // windows-1256.)
+            (Some((enc, _)), Some(asked)) if enc == encoding_rs::UTF_8 || unicode(asked) => {
+                return Err(ReadError::BomConflict { path: self.name.clone(), bom: enc.name(), asked: asked.name() })
+            }
+            (_, asked) => (asked.unwrap_or(encoding_rs::UTF_8), 0),
         };
+        if bom == 0 {
+            check_start(&self.name, bytes, encoding, self.explicit())?;
+        }
         self.raw_pos = bom;
         self.raw_offset = bom as u64;
         self.decoder = Some(encoding.new_decoder_without_bom_handling());
+        Ok(())
     }
 
     fn explicit(&self) -> Option<&'static Encoding> {
@@ -205,7 +253,7 @@ impl Lines {
             if self.raw_len == 0 && self.eof {
                 return Ok(false);
             }
-            self.make_decoder();
+            self.make_decoder()?;
         }
         let last = self.eof;
         let decoder = self.decoder.as_mut().expect("created above");
@@ -226,7 +274,8 @@ impl Lines {
             DecoderResult::Malformed(bad, extra) => {
                 let offset = self.raw_offset - extra as u64 - bad as u64;
                 let line = self.line_number + 1 + self.pending[self.pending_pos..].matches('\n').count();
-                Err(ReadError::Malformed { path: self.name.clone(), encoding: encoding_name, offset, line })
+                let hint = if encoding_name == "UTF-8" { LEGACY_HINT } else { "" };
+                Err(ReadError::Malformed { path: self.name.clone(), encoding: encoding_name, offset, line, hint })
             }
             DecoderResult::InputEmpty => {
                 if last {
@@ -240,7 +289,8 @@ impl Lines {
         }
     }
 
-    /// The next line, or `None` at the end of input.
+    /// The next line, or `None` at the end of input. A line longer than `MAX_LINE_BYTES` comes
+    /// in pieces that share its line number.
     pub fn next_line(&mut self) -> Result<Option<Line>, ReadError> {
         loop {
             let rest = &self.pending[self.pending_pos..];
@@ -251,11 +301,13 @@ impl Lines {
                     continue;
                 }
             }
-            if let Some(end) = rest.find(['\n', '\r']) {
+            if let Some(found) = rest[self.scanned..].find(['\n', '\r']) {
+                let end = self.scanned + found;
                 let text = rest[..end].to_string();
                 let terminator = rest.as_bytes()[end];
                 let start = self.pending_offset + self.pending_pos;
                 self.pending_pos += end + 1;
+                self.scanned = 0;
                 if terminator == b'\r' {
                     if self.pending_pos < self.pending.len() {
                         if self.pending.as_bytes()[self.pending_pos] == b'\n' {
@@ -267,6 +319,15 @@ impl Lines {
                 }
                 self.line_number += 1;
                 return Ok(Some(Line { text, start, number: self.line_number }));
+            }
+            self.scanned = rest.len();
+            if rest.len() >= MAX_LINE_BYTES {
+                let cut = piece_end(rest, MAX_LINE_BYTES);
+                let text = rest[..cut].to_string();
+                let start = self.pending_offset + self.pending_pos;
+                self.pending_pos += cut;
+                self.scanned -= cut;
+                return Ok(Some(Line { text, start, number: self.line_number + 1 }));
             }
             // No complete line: compact and decode more.
             if self.pending_pos > 0 {
@@ -281,10 +342,104 @@ impl Lines {
                 let text = std::mem::take(&mut self.pending);
                 let start = self.pending_offset;
                 self.pending_offset += text.len();
+                self.scanned = 0;
                 self.line_number += 1;
                 return Ok(Some(Line { text, start, number: self.line_number }));
             }
         }
+    }
+}
+
+/// Where to end a piece of an over-long line: after a sentence end and its space, else after a
+/// space, in the last quarter of the first `max` bytes; else at the last character boundary.
+fn piece_end(text: &str, max: usize) -> usize {
+    let mut limit = max.min(text.len());
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &text[..limit];
+    let mut window_start = limit - limit / 4;
+    while !window.is_char_boundary(window_start) {
+        window_start += 1;
+    }
+    let mut space = None;
+    for (i, c) in window[window_start..].char_indices().rev() {
+        if !c.is_whitespace() {
+            continue;
+        }
+        let at = window_start + i;
+        let after = at + c.len_utf8();
+        if window[..at].ends_with(['.', '!', '?', '؟', '…', '۔']) {
+            return after;
+        }
+        space.get_or_insert(after);
+    }
+    match space {
+        Some(after) => after,
+        None if limit > 0 => limit,
+        // `max` is smaller than the first character: take that character whole.
+        None => text.chars().next().map_or(0, char::len_utf8),
+    }
+}
+
+/// Checks the first bytes of an input without a BOM against the encoding it will be decoded
+/// with, for the two mistakes that would otherwise decode to garbage *without* an error:
+/// UTF-16 without a BOM (its Arabic letters are the byte pairs `xx 06`, all valid single bytes)
+/// and a UTF-8 file read as a legacy code page (every byte is valid in windows-1256).
+fn check_start(
+    name: &str,
+    bytes: &[u8],
+    encoding: &'static Encoding,
+    explicit: Option<&'static Encoding>,
+) -> Result<(), ReadError> {
+    if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+        return Ok(());
+    }
+    if let Some((enc, label)) = sniff_utf16(bytes) {
+        return Err(ReadError::Utf16WithoutBom { path: name.to_string(), encoding: enc, label });
+    }
+    if let Some(asked) = explicit.filter(|e| *e != encoding_rs::UTF_8) {
+        // Legacy Arabic text is never valid UTF-8: two letters in a row (bytes ≥ 0xC1) never form
+        // a sequence. So a first chunk that is valid UTF-8 with multi-byte sequences is UTF-8.
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(), // cut inside a character at the chunk's end
+        };
+        if let Some(offset) = bytes.iter().position(|&b| b >= 0x80).filter(|_| valid) {
+            return Err(ReadError::ActuallyUtf8 { path: name.to_string(), offset: offset as u64, asked: asked.name() });
+        }
+    }
+    Ok(())
+}
+
+/// UTF-16 text without a BOM: in nearly every code unit of Arabic or Latin text the high byte is
+/// 0x00 (Latin, digits, spaces, punctuation) or 0x06 (the Arabic block), bytes that plain text in
+/// any 8-bit encoding almost never has. A unit 0x0000 means binary data, not text.
+fn sniff_utf16(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let units = sample.len() / 2;
+    if units < 2 {
+        return None;
+    }
+    let texty = |high_first: bool| {
+        let mut n = 0;
+        for u in sample.chunks_exact(2) {
+            let (high, low) = if high_first { (u[0], u[1]) } else { (u[1], u[0]) };
+            match (high, low) {
+                (0x00, 0x00) => return 0,
+                (0x00, 0x09..=0x0D | 0x20..=0x7E | 0xA0..) | (0x06, _) => n += 1,
+                _ => {}
+            }
+        }
+        n
+    };
+    let (le, be) = (texty(false), texty(true));
+    if le * 10 >= units * 9 && be * 10 < units * 9 {
+        Some(("UTF-16LE", "utf-16le"))
+    } else if be * 10 >= units * 9 && le * 10 < units * 9 {
+        Some(("UTF-16BE", "utf-16be"))
+    } else {
+        None
     }
 }
 
@@ -357,11 +512,13 @@ impl Iterator for Paragraphs {
                     if is_blank(&line.text) {
                         self.flush_block();
                     } else {
-                        self.block_bytes += line.text.len();
-                        self.block.push(line);
-                        if self.block_bytes >= MAX_BLOCK_BYTES {
+                        // Blocks never grow past the cap: the pieces of a cut line (each near the
+                        // cap) are paragraphs of their own, never joined with a line break.
+                        if self.block_bytes + line.text.len() > MAX_BLOCK_BYTES {
                             self.flush_block();
                         }
+                        self.block_bytes += line.text.len();
+                        self.block.push(line);
                     }
                 }
             }
@@ -613,6 +770,123 @@ mod tests {
         }
     }
 
+    fn lines_of(bytes: &[u8], encoding: TextEncoding) -> Result<Vec<Line>, ReadError> {
+        let mut lines = Lines::new("t".into(), Box::new(io::Cursor::new(bytes.to_vec())), encoding);
+        let mut out = Vec::new();
+        while let Some(line) = lines.next_line()? {
+            out.push(line);
+        }
+        Ok(out)
+    }
+
+    fn explicit(label: &str) -> TextEncoding {
+        TextEncoding::from_label(label).unwrap()
+    }
+
+    #[test]
+    fn a_line_longer_than_the_cap_comes_in_pieces_that_lose_nothing() {
+        // 3.5 MiB on one line: sentences, then a run without spaces at all.
+        let mut line = "جملة قصيرة هنا. ".repeat(MAX_LINE_BYTES / 28 * 2);
+        line.push_str(&"ب".repeat(MAX_LINE_BYTES * 3 / 4));
+        let input = format!("أول\n\n{line}\n\nآخر");
+        let lines = lines_of(input.as_bytes(), TextEncoding::Auto).unwrap();
+        assert!(lines.len() >= 7, "{}", lines.len());
+        assert_eq!(lines[0].text, "أول");
+        let pieces = &lines[2..lines.len() - 2];
+        assert!(pieces.iter().all(|l| l.text.len() <= MAX_LINE_BYTES && l.number == 3));
+        assert!(pieces.windows(2).all(|w| w[0].start + w[0].text.len() == w[1].start));
+        assert_eq!(pieces.iter().map(|l| l.text.as_str()).collect::<String>(), line);
+        // Where the text has sentence ends, pieces end after one.
+        assert!(pieces[0].text.ends_with(". "), "{:?}", &pieces[0].text[pieces[0].text.len() - 20..]);
+        assert_eq!(lines.last().unwrap().number, 5);
+        let ps = paragraphs(input.as_bytes()).unwrap();
+        assert_eq!(ps.len(), 2 + pieces.len(), "each piece is a paragraph of its own");
+        for p in ps {
+            assert!(p.text.len() <= MAX_BLOCK_BYTES, "{}", p.text.len());
+        }
+    }
+
+    #[test]
+    fn piece_ends_fall_on_character_boundaries() {
+        assert_eq!(piece_end("ببب", 3), 2);
+        assert_eq!(piece_end("ببب", 1), 2, "a character wider than the cap is taken whole");
+        // The cut is looked for in the last quarter of the cap.
+        assert_eq!(piece_end("abc. d ef ghij klmn", 16), 15, "after a space");
+        assert_eq!(piece_end("abc d efghi. jk lmn", 16), 13, "after a sentence end rather than a later space");
+        assert_eq!(piece_end("abc. defghijklmnopq", 16), 16, "no space near the end: at the cap");
+        assert_eq!(piece_end("", 8), 0);
+    }
+
+    /// Issue 10: the first 100 MB line tried panicked ("byte index 786432 is not a char
+    /// boundary"): the last quarter of a piece can start inside a character.
+    #[test]
+    fn issue_10_a_piece_never_ends_inside_a_character() {
+        assert_eq!(piece_end("ببببببببببببب", 12), 12);
+        for max in 1..40 {
+            let text = "ت ب. ج😀د".repeat(3);
+            let end = piece_end(&text, max);
+            assert!(text.is_char_boundary(end) && end > 0 && (end <= max || end == 'ت'.len_utf8()), "{max}: {end}");
+        }
+    }
+
+    #[test]
+    fn legacy_arabic_code_pages_decode_with_encoding() {
+        let text = "قال: السلام عليكم، كيف الحال؟\r\nجيد.";
+        for label in ["windows-1256", "cp1256", "iso-8859-6", "arabic"] {
+            let (bytes, _, lossy) = explicit(label).encoding().encode(text);
+            assert!(!lossy, "{label}");
+            let lines = lines_of(&bytes, explicit(label)).unwrap();
+            assert_eq!(
+                lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(),
+                ["قال: السلام عليكم، كيف الحال؟", "جيد."]
+            );
+            // Without --encoding the same bytes are refused, with the flag that fixes it.
+            let err = lines_of(&bytes, TextEncoding::Auto).unwrap_err().to_string();
+            assert!(err.contains("invalid UTF-8 at byte 0") && err.contains("--encoding windows-1256"), "{err}");
+        }
+    }
+
+    #[test]
+    fn utf16_both_orders_with_bom_and_without() {
+        let text = "نص عربي\nsecond line";
+        for (label, bom) in [("utf-16le", [0xFF, 0xFE]), ("utf-16be", [0xFE, 0xFF])] {
+            let units: Vec<u8> = text
+                .encode_utf16()
+                .flat_map(|u| if label == "utf-16le" { u.to_le_bytes() } else { u.to_be_bytes() })
+                .collect();
+            let with_bom = [&bom[..], &units].concat();
+            for encoding in [TextEncoding::Auto, explicit(label)] {
+                assert_eq!(lines_of(&with_bom, encoding).unwrap().len(), 2, "{label}");
+            }
+            assert_eq!(lines_of(&units, explicit(label)).unwrap()[1].text, "second line");
+            let err = lines_of(&units, TextEncoding::Auto).unwrap_err().to_string();
+            assert!(err.contains("without a byte-order mark; use --encoding ") && err.contains(label), "{err}");
+        }
+        // Arabic with no space or Latin letter has no NUL byte at all: still recognised.
+        let units: Vec<u8> = "سلام".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(matches!(lines_of(&units, TextEncoding::Auto), Err(ReadError::Utf16WithoutBom { .. })));
+    }
+
+    #[test]
+    fn an_encoding_that_contradicts_the_bytes_is_refused() {
+        let utf8 = "نص عربي".as_bytes();
+        let err = lines_of(utf8, explicit("windows-1256")).unwrap_err().to_string();
+        assert!(err.contains("it is UTF-8") && err.contains("drop --encoding"), "{err}");
+        let with_bom = [&[0xEF, 0xBB, 0xBF][..], utf8].concat();
+        let err = lines_of(&with_bom, explicit("iso-8859-6")).unwrap_err().to_string();
+        assert!(err.contains("UTF-8 byte-order mark, but --encoding ISO-8859-6"), "{err}");
+        // Plain ASCII is the same in every one of these encodings.
+        assert_eq!(lines_of(b"plain", explicit("windows-1256")).unwrap()[0].text, "plain");
+        assert!(TextEncoding::from_label("iso-2022-kr").is_err(), "decodes everything to an error");
+        assert!(TextEncoding::from_label("x-user-defined").is_err());
+    }
+
+    #[test]
+    fn binary_is_not_mistaken_for_utf16() {
+        let bytes: Vec<u8> = (0..200u16).flat_map(|i| (i % 7).to_le_bytes()).collect();
+        assert!(matches!(lines_of(&bytes, TextEncoding::Auto), Err(ReadError::Binary { .. })));
+    }
+
     #[test]
     fn segmented_input_keeps_lines_as_sentences_and_blank_lines_as_paragraphs() {
         let input = "جملة أولى. وثانية\n  سطر ثان\n\n\nفقرة ثانية\n";
@@ -633,5 +907,110 @@ mod tests {
     fn empty_and_whitespace_inputs_have_no_paragraphs() {
         assert!(texts(b"").is_empty());
         assert!(texts(b" \n\t\n\xE2\x80\x8F\n").is_empty());
+    }
+
+    /// Hands out the input in reads of the given sizes, as a pipe or a slow disk does.
+    struct Trickle {
+        data: Vec<u8>,
+        pos: usize,
+        sizes: Vec<usize>,
+        k: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let want = self.sizes.get(self.k % self.sizes.len().max(1)).copied().unwrap_or(usize::MAX).max(1);
+            self.k += 1;
+            let n = want.min(buf.len()).min(self.data.len() - self.pos);
+            buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+            self.pos += n;
+            Ok(n)
+        }
+    }
+
+    /// Splits decoded text at LF, CRLF and CR the simple way, for comparison.
+    fn reference_lines(text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let (mut start, mut i) = (0, 0);
+        let b = text.as_bytes();
+        while i < b.len() {
+            if b[i] == b'\n' || b[i] == b'\r' {
+                out.push((start, text[start..i].to_string()));
+                i += if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                start = i;
+            } else {
+                i += 1;
+            }
+        }
+        if start < b.len() {
+            out.push((start, text[start..].to_string()));
+        }
+        out
+    }
+
+    fn text_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            prop::sample::select(vec![
+                "\n", "\r", "\r\n", "\u{c}", " ", "س", "لام", ".", "😀", "\u{202E}", "\u{64E}", "a"
+            ])
+            .prop_map(|s| s.as_bytes().to_vec()),
+            any::<char>().prop_map(|c| c.to_string().into_bytes()),
+            prop::collection::vec(any::<u8>(), 0..3),
+        ];
+        prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..Default::default() })]
+
+        /// However the bytes arrive, the reader gives the lines of the whole decoded text, with
+        /// their offsets, or one error; it never panics.
+        #[test]
+        fn lines_are_the_decoded_text_whatever_the_read_sizes(
+            bytes in text_bytes(),
+            sizes in proptest::collection::vec(1usize..9, 1..5),
+            label in proptest::sample::select(vec!["auto", "utf-8", "utf-16le", "utf-16be", "windows-1256", "iso-8859-6"]),
+        ) {
+            let encoding = TextEncoding::from_label(label).unwrap();
+            let reader = Trickle { data: bytes.clone(), pos: 0, sizes, k: 0 };
+            let mut lines = Lines::new("t".into(), Box::new(reader), encoding);
+            let mut got = Vec::new();
+            let result = loop {
+                match lines.next_line() {
+                    Ok(Some(l)) => got.push((l.start, l.text)),
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            if result.is_ok() {
+                let (enc, skip) = match (Encoding::for_bom(&bytes), encoding) {
+                    (Some((e, n)), TextEncoding::Auto) => (e, n),
+                    (Some((e, n)), TextEncoding::Explicit(x)) if e == x => (e, n),
+                    (_, TextEncoding::Auto) => (encoding_rs::UTF_8, 0),
+                    (_, TextEncoding::Explicit(x)) => (x, 0),
+                };
+                let decoded = enc.decode_without_bom_handling_and_without_replacement(&bytes[skip..]);
+                let decoded = decoded.expect("the reader accepted it, so it decodes");
+                proptest::prop_assert!(!decoded.contains('\0'));
+                proptest::prop_assert_eq!(got, reference_lines(&decoded));
+            }
+        }
+
+        /// Auto-detection never decodes legacy Arabic as something else: any text with an Arabic
+        /// word of two letters or more, in windows-1256 or ISO-8859-6, is refused.
+        #[test]
+        fn auto_never_misreads_legacy_arabic(
+            words in proptest::collection::vec("[ابتثجحخدذرزسشصضطظعغفقكلمنهوي]{2,6}", 1..6),
+            latin in "[a-z .,0-9]{0,20}",
+            label in proptest::sample::select(vec!["windows-1256", "iso-8859-6"]),
+        ) {
+            let text = format!("{latin}{}", words.join(" "));
+            let (bytes, _, lossy) = explicit(label).encoding().encode(&text);
+            proptest::prop_assume!(!lossy);
+            proptest::prop_assert!(lines_of(&bytes, TextEncoding::Auto).is_err());
+            let back = lines_of(&bytes, explicit(label)).unwrap();
+            proptest::prop_assert_eq!(&back[0].text, &text);
+        }
     }
 }

@@ -99,8 +99,11 @@ pub fn run(args: &AlignArgs) -> Result<(), Error> {
     // Files are found before the model loads, so a typo costs nothing.
     let all = inputs::discover(&specs, &patterns, Some(&settings.out_dir), &settings.src_lang)?;
     if all.is_empty() {
+        let mut searched: Vec<String> = args.input.iter().map(|p| p.display().to_string()).collect();
+        searched.extend(args.corpus.files_from.iter().map(|p| format!("the list {}", p.display())));
         return Err(CorpusError::NoInputs(format!(
-            "nothing matched (directories are searched for {}; choose with --glob)",
+            "nothing matched {} (directories are searched for {}; choose with --glob)",
+            searched.join(", "),
             if args.corpus.glob.is_empty() { inputs::DEFAULT_GLOB.to_string() } else { args.corpus.glob.join(", ") }
         ))
         .into());

@@ -2,7 +2,10 @@
 //!
 //! Each format knows *how* to write (`Writer`); `Outputs` knows *where*: it writes to a temporary
 //! file beside the destination and renames it only when everything succeeded, so an error or an
-//! interruption never leaves a half-written output under the final name.
+//! interruption never leaves a half-written output under the final name. Live temporaries are
+//! also listed in a registry, so a second Ctrl-C that exits at once can still remove them.
+//! Destinations that are not regular files (/dev/null, /dev/full, a named pipe) are written in
+//! place: there is nothing to rename over them.
 
 mod jsonl;
 mod side_by_side;
@@ -16,6 +19,7 @@ pub mod xml;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::bead::{Aligned, Meta};
 
@@ -174,7 +178,13 @@ impl Destination {
 }
 
 enum Sink {
-    Temp { file: BufWriter<tempfile::NamedTempFile>, dest: PathBuf },
+    Temp {
+        file: BufWriter<tempfile::NamedTempFile>,
+        dest: PathBuf,
+        _live: LiveTemporary,
+    },
+    /// A device or pipe, written in place.
+    Direct(BufWriter<fs::File>),
     Stdout(BufWriter<io::Stdout>),
 }
 
@@ -182,8 +192,66 @@ impl Sink {
     fn out(&mut self) -> &mut dyn Write {
         match self {
             Sink::Temp { file, .. } => file,
+            Sink::Direct(f) => f,
             Sink::Stdout(s) => s,
         }
+    }
+}
+
+/// Temporary files that exist right now (see `remove_live_temporaries`).
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding the lock leaves a list that is still right.
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A temporary file listed in the registry while this lives.
+pub struct LiveTemporary(PathBuf);
+
+impl LiveTemporary {
+    /// Lists `path` until the returned value is dropped (corpus mode uses it for its own
+    /// temporaries too).
+    pub fn track(path: &Path) -> LiveTemporary {
+        live().push(path.to_path_buf());
+        LiveTemporary(path.to_path_buf())
+    }
+}
+
+impl Drop for LiveTemporary {
+    fn drop(&mut self) {
+        let mut list = live();
+        if let Some(i) = list.iter().rposition(|p| *p == self.0) {
+            list.swap_remove(i);
+        }
+    }
+}
+
+/// Removes every live temporary file; returns how many were removed. For an exit that skips
+/// destructors (the second Ctrl-C): the files are gone even though nothing unwinds.
+pub fn remove_live_temporaries() -> usize {
+    remove_live_where(|_| true)
+}
+
+fn remove_live_where(which: impl Fn(&Path) -> bool) -> usize {
+    let mut list = live();
+    let mut removed = 0;
+    list.retain(|p| {
+        if !which(p) {
+            return true;
+        }
+        removed += usize::from(fs::remove_file(p).is_ok());
+        false
+    });
+    removed
+}
+
+/// Where a file destination really is: through a symbolic link to its target, so finishing
+/// replaces the target's content rather than the link.
+fn resolve(path: PathBuf) -> PathBuf {
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(&path).unwrap_or(path),
+        _ => path,
     }
 }
 
@@ -220,6 +288,15 @@ impl Outputs {
                     if path.is_dir() {
                         return Err(OutputError::IsDirectory { path: name });
                     }
+                    if fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+                        let file = fs::OpenOptions::new()
+                            .write(true)
+                            .open(&path)
+                            .map_err(|source| OutputError::Io { path: name.clone(), source })?;
+                        open.push(Open { name, sink: Sink::Direct(BufWriter::new(file)), writer });
+                        continue;
+                    }
+                    let path = resolve(path);
                     let dir = match path.parent() {
                         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
                         _ => PathBuf::from("."),
@@ -234,7 +311,8 @@ impl Outputs {
                         .permissions(readable_by_all())
                         .tempfile_in(&dir)
                         .map_err(|source| OutputError::Io { path: name.clone(), source })?;
-                    Sink::Temp { file: BufWriter::with_capacity(256 * 1024, tmp), dest: path }
+                    let live = LiveTemporary::track(tmp.path());
+                    Sink::Temp { file: BufWriter::with_capacity(256 * 1024, tmp), dest: path, _live: live }
                 }
             };
             open.push(Open { name, sink, writer });
@@ -263,15 +341,16 @@ impl Outputs {
             done.warnings.extend(o.writer.warnings().into_iter().map(|w| format!("{}: {w}", o.name)));
             match o.sink {
                 Sink::Stdout(mut s) => s.flush().map_err(err)?,
-                Sink::Temp { file, dest } => {
+                Sink::Direct(mut f) => f.flush().map_err(err)?,
+                Sink::Temp { file, dest, _live } => {
                     let tmp = file.into_inner().map_err(|e| err(e.into_error()))?;
                     tmp.as_file().sync_all().map_err(err)?;
-                    staged.push((tmp, dest, o.name));
+                    staged.push((tmp, dest, o.name, _live));
                 }
             }
         }
         // Rename only after every format was written completely.
-        for (tmp, dest, name) in staged {
+        for (tmp, dest, name, _live) in staged {
             tmp.persist(&dest).map_err(|e| OutputError::Io { path: name, source: e.error })?;
             done.paths.push(dest);
         }
@@ -414,6 +493,65 @@ mod tests {
         assert_eq!(outputs.finish().unwrap().paths, vec![dest.clone()]);
         assert_eq!(fs::read_to_string(&dest).unwrap().lines().count(), 4);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    fn tsv_plan(dest: &Path) -> Vec<(Destination, Box<dyn Writer>)> {
+        vec![(Destination::File(dest.to_path_buf()), Box::new(TsvWriter) as Box<dyn Writer>)]
+    }
+
+    #[test]
+    fn live_temporaries_are_listed_until_finished_or_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let listed = |d: &Path| live().iter().filter(|p| p.starts_with(d)).count();
+        let outputs = Outputs::create(tsv_plan(&dir.path().join("a.tsv")), &test_data::meta()).unwrap();
+        assert_eq!(listed(dir.path()), 1);
+        drop(outputs);
+        assert_eq!(listed(dir.path()), 0);
+        let outputs = Outputs::create(tsv_plan(&dir.path().join("a.tsv")), &test_data::meta()).unwrap();
+        outputs.finish().unwrap();
+        assert_eq!(listed(dir.path()), 0);
+        assert_eq!(files(dir.path()), ["a.tsv"]);
+    }
+
+    #[test]
+    fn the_exit_path_removes_live_temporaries_without_unwinding() {
+        let dir = tempfile::tempdir().unwrap();
+        let outputs = Outputs::create(tsv_plan(&dir.path().join("a.tsv")), &test_data::meta()).unwrap();
+        assert_eq!(files(dir.path()).len(), 1);
+        // (Only this test's files: the registry is shared with tests running beside it.)
+        assert_eq!(remove_live_where(|p| p.starts_with(dir.path())), 1);
+        assert_eq!(files(dir.path()), Vec::<String>::new());
+        std::mem::forget(outputs); // as if the process ended here
+    }
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_followed_and_a_device_is_written_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.tsv");
+        fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("link.tsv")).unwrap();
+        let outputs = Outputs::create(tsv_plan(&dir.path().join("link.tsv")), &test_data::meta()).unwrap();
+        outputs.finish().unwrap();
+        assert!(fs::symlink_metadata(dir.path().join("link.tsv")).unwrap().file_type().is_symlink());
+        assert!(fs::read_to_string(&target).unwrap().starts_with("ar\t"));
+        let mut outputs = Outputs::create(tsv_plan(Path::new("/dev/null")), &test_data::meta()).unwrap();
+        outputs.write(&test_data::aligned()).unwrap();
+        outputs.finish().unwrap();
+        assert!(Path::new("/dev/null").exists());
+        if Path::new("/dev/full").exists() {
+            let mut outputs = Outputs::create(tsv_plan(Path::new("/dev/full")), &test_data::meta()).unwrap();
+            let written = outputs.write(&test_data::aligned()).and_then(|()| outputs.finish().map(|_| ()));
+            let err = written.unwrap_err().to_string();
+            assert!(err.starts_with("cannot write /dev/full: No space left on device"), "{err}");
+        }
     }
 
     #[test]

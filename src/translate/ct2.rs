@@ -138,11 +138,22 @@ impl Ct2Translator {
         let mut pieces = Vec::with_capacity(inputs.len());
         let mut counts = Vec::with_capacity(inputs.len());
         for text in inputs {
+            let mut n = 0;
+            for text in presplit(text, PRESPLIT_BYTES) {
+                n += self.fit_one(text, limit, &mut pieces)?;
+            }
+            counts.push(n);
+        }
+        Ok((pieces, counts))
+    }
+
+    /// Tokenizes one (presplit) text into pieces of at most `limit` tokens; returns how many.
+    fn fit_one(&self, text: &str, limit: usize, pieces: &mut Vec<Vec<String>>) -> Result<usize, TranslateError> {
+        {
             let tokens = self.tokenizer.encode(text).map_err(TranslateError::Engine)?;
             if tokens.len() <= limit {
                 pieces.push(tokens);
-                counts.push(1);
-                continue;
+                return Ok(1);
             }
             let mut n = 0;
             for part in
@@ -167,9 +178,8 @@ impl Ct2Translator {
                     n += 1;
                 }
             }
-            counts.push(n);
+            Ok(n)
         }
-        Ok((pieces, counts))
     }
 
     /// Runs the engine over tokenized inputs, in length-sorted batches; returns each output's
@@ -187,6 +197,11 @@ impl Ct2Translator {
         let mut done = 0;
         let mut start = 0;
         while start < order.len() {
+            // Ctrl-C stops between batches: a batch takes a second or two on a large model, a
+            // chunk of 2,048 sentences minutes.
+            if crate::INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(TranslateError::Interrupted);
+            }
             let mut end = start;
             while end < order.len() {
                 let len = pieces[order[end]].len();
@@ -275,6 +290,57 @@ impl Translator for Ct2Translator {
     }
 }
 
+/// Longer inputs are cut by length before tokenizing: no model takes more than ~1,000 tokens
+/// (a few kilobytes), and tokenizing a megabyte-long "sentence" (a crawl without punctuation)
+/// whole, once per level of `split_to_fit`, took a minute and hundreds of megabytes.
+pub const PRESPLIT_BYTES: usize = 16 * 1024;
+
+/// Cuts `text` into consecutive parts of at most `max` bytes: at clause punctuation or spaces
+/// (`split_to_fit` by length), and a run with neither (a blob, or thousands of marks on one
+/// letter) before a character that is not a combining mark where one is near, else anywhere.
+/// Parts concatenate to `text`.
+pub fn presplit(text: &str, max: usize) -> Vec<&str> {
+    let max = max.max(4);
+    if text.len() <= max {
+        return vec![text];
+    }
+    let mut out = Vec::new();
+    for part in split_to_fit(text, &str::len, max) {
+        let mut rest = part;
+        while rest.len() > max {
+            let mut cut = max;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            // Back up (by at most a quarter) to a base character so marks stay on their letter.
+            let floor = max - max / 4;
+            let mut base = cut;
+            while base > floor && rest[base..].chars().next().is_some_and(is_combining) {
+                base -= 1;
+                while !rest.is_char_boundary(base) {
+                    base -= 1;
+                }
+            }
+            if base > floor {
+                cut = base;
+            }
+            out.push(&rest[..cut]);
+            rest = &rest[cut..];
+        }
+        out.push(rest);
+    }
+    out
+}
+
+/// Combining marks and joiners that belong to the character before them (Arabic harakat and
+/// Quranic marks, Latin combining diacritics, ZWJ/ZWNJ, variation selectors, skin tones).
+fn is_combining(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}'
+        | '\u{06D6}'..='\u{06ED}' | '\u{08D3}'..='\u{08FF}' | '\u{200C}' | '\u{200D}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0100}'..='\u{E01EF}')
+}
+
 /// Splits `text` into consecutive parts whose `measure` is at most `limit`, cutting after clause
 /// punctuation (، ؛ : ; , -) where possible, else at spaces. Parts concatenate to `text`.
 pub fn split_to_fit<'a>(text: &'a str, measure: &dyn Fn(&str) -> usize, limit: usize) -> Vec<&'a str> {
@@ -349,6 +415,44 @@ mod tests {
     fn text_without_cut_points_comes_back_whole() {
         let parts = split_to_fit("abcdefgh", &|s: &str| s.len(), 3);
         assert_eq!(parts, vec!["abcdefgh"]);
+    }
+
+    #[test]
+    fn presplit_bounds_every_part_and_loses_nothing() {
+        let words = "كلمة بلا ترقيم ".repeat(5000);
+        let marks = format!("ب{}", "\u{0651}".repeat(20_000));
+        let blob = "x".repeat(70_000);
+        for text in [words.as_str(), marks.as_str(), blob.as_str(), "قصير", ""] {
+            let parts = presplit(text, PRESPLIT_BYTES);
+            assert_eq!(parts.concat(), text);
+            assert!(
+                parts.iter().all(|p| p.len() <= PRESPLIT_BYTES),
+                "{:?}",
+                parts.iter().map(|p| p.len()).collect::<Vec<_>>()
+            );
+        }
+        // Words are cut at spaces, not inside a word.
+        let parts = presplit(&words, PRESPLIT_BYTES);
+        assert!(parts.len() > 4 && parts.windows(2).all(|w| w[0].ends_with(' ') || w[1].starts_with(' ')));
+        // A base letter keeps at least its first marks: no part but the first starts with the letter.
+        assert!(presplit(&format!("ا{}ب{}", "\u{064E}".repeat(7000), "\u{064E}".repeat(9000)), PRESPLIT_BYTES)[1]
+            .starts_with('ب'));
+    }
+
+    #[test]
+    fn split_to_fit_worst_cases_stay_shallow() {
+        // Clause marks only at the start, spaces only at the start, then a long run: a few levels,
+        // each linear; measured by calls.
+        let calls = std::cell::Cell::new(0usize);
+        let measure = |s: &str| {
+            calls.set(calls.get() + 1);
+            s.split_whitespace().count()
+        };
+        let text = format!("{}{}", "أ، ".repeat(50), "كلمة ".repeat(8000));
+        let parts = split_to_fit(&text, &measure, 100);
+        assert_eq!(parts.concat(), text);
+        assert!(parts.iter().all(|p| measure(p) <= 100));
+        assert!(calls.get() < 1000, "{} calls", calls.get());
     }
 
     #[test]

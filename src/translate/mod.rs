@@ -11,7 +11,9 @@ pub mod ct2;
 pub mod fake;
 pub mod langs;
 pub mod model;
+pub mod model_bin;
 pub mod tokenize;
+pub mod vocab_check;
 
 use std::collections::HashMap;
 

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::langs;
+use super::model_bin::{self, BinError, ModelBin, ShapeProblem};
+use super::vocab_check;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -28,6 +30,10 @@ pub enum ModelError {
     BadFile { path: String, reason: String },
     #[error("model.bin in {dir} is damaged: {reason}")]
     Damaged { dir: String, reason: String },
+    #[error("{dir} is not a translation model: its model.bin holds {what}; use a sequence-to-sequence model such as OPUS-MT, NLLB-200 or M2M-100 (see docs/models.md)")]
+    WrongKind { dir: String, what: String },
+    #[error("the files of model {dir} do not belong together (copied from two models?): {reason}")]
+    VocabularyMismatch { dir: String, reason: String },
     #[error("model {dir} translates {pair}, not {asked}")]
     WrongPair { dir: String, pair: String, asked: String },
     #[error(
@@ -136,6 +142,11 @@ pub struct ModelDir {
     pub language_tokens: Vec<String>,
     /// Size of model.bin in bytes.
     pub weights_bytes: u64,
+    /// The layout of model.bin (spec, variables), checked before CTranslate2 loads it.
+    pub bin: ModelBin,
+    /// What the user should know about the model (one line each): e.g. tokenizer pieces missing
+    /// from the vocabulary.
+    pub warnings: Vec<String>,
 }
 
 impl ModelDir {
@@ -150,6 +161,10 @@ impl ModelDir {
         if !given.exists() {
             return Err(ModelError::Missing { dir });
         }
+        // An unreadable directory would otherwise look like one without model.bin.
+        if given.is_dir() {
+            fs::read_dir(given).map_err(|e| ModelError::BadFile { path: dir.clone(), reason: e.to_string() })?;
+        }
         let package_root = if given.is_file() {
             if !is_zip(given) {
                 return Err(ModelError::NotADirectory { dir });
@@ -163,6 +178,9 @@ impl ModelDir {
         if metadata_path.is_file() && package_root.join("model").is_dir() {
             let meta: ArgosMetadata = read_json(&metadata_path)?;
             let model = package_root.join("model");
+            if let Err(e @ ModelError::WrongKind { .. }) = check_kind(&model, given) {
+                return Err(e);
+            }
             let spm = package_root.join("sentencepiece.model");
             if !spm.is_file() {
                 let reason = if package_root.join("bpe.model").is_file() {
@@ -179,6 +197,11 @@ impl ModelDir {
         let path = package_root;
         if !path.join("model.bin").is_file() {
             return Err(ModelError::NotCtranslate2 { dir });
+        }
+        // What kind of model this is decides everything else: say it before looking for files a
+        // speech or language model does not have. (Damage is reported once the family is known.)
+        if let Err(e @ ModelError::WrongKind { .. }) = check_kind(&path, given) {
+            return Err(e);
         }
         let (source_spm, target_spm) = (path.join("source.spm"), path.join("target.spm"));
         if source_spm.is_file() || target_spm.is_file() {
@@ -239,17 +262,32 @@ impl ModelDir {
             })?,
             Err(_) => Ct2Config::default(),
         };
-        let vocab_size = read_vocabulary(path)?.len();
+        let vocabulary = read_vocabulary(path)?;
+        // CTranslate2 appends the unknown token to a vocabulary that lacks it.
+        let unk = config.unk_token.as_deref().unwrap_or("<unk>");
+        let loaded_size = |v: &[String]| v.len() + usize::from(!v.iter().any(|t| t == unk));
+        let target_vocab_size = match read_target_vocabulary(path)? {
+            Some(target) => loaded_size(&target),
+            None => loaded_size(&vocabulary),
+        };
+        let bin = check_kind(path, given)?;
+        bin.check_transformer((loaded_size(&vocabulary), target_vocab_size)).map_err(|p| match p {
+            ShapeProblem::Damaged(reason) => ModelError::Damaged { dir: dir.clone(), reason },
+            ShapeProblem::Vocabulary(reason) => ModelError::VocabularyMismatch { dir: dir.clone(), reason },
+        })?;
+        let warnings = check_tokenizer(&dir, &tokenizer, &vocabulary)?;
         Ok(ModelDir {
             path: path.to_path_buf(),
             given: given.to_path_buf(),
             family,
             tokenizer,
             config,
-            vocab_size,
+            vocab_size: vocabulary.len(),
             pair: None,
             language_tokens: Vec::new(),
             weights_bytes,
+            bin,
+            warnings,
         })
     }
 
@@ -387,6 +425,87 @@ fn pair_from_name(name: &str) -> Option<(String, String)> {
     let (s, t) = (parts.next()?, parts.next()?);
     let is_code = |c: &str| (2..=3).contains(&c.len()) && c.chars().all(|ch| ch.is_ascii_lowercase());
     (is_code(s) && is_code(t)).then(|| (s.to_string(), t.to_string()))
+}
+
+/// Reads and checks the layout of `dir/model.bin` (see `model_bin`).
+pub fn read_model_bin(dir: &Path) -> Result<ModelBin, ModelError> {
+    let path = dir.join("model.bin");
+    let bad = |reason: String| ModelError::BadFile { path: path.display().to_string(), reason };
+    let mut file = fs::File::open(&path).map_err(|e| bad(e.to_string()))?;
+    let len = file.metadata().map_err(|e| bad(e.to_string()))?.len();
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, &mut file);
+    model_bin::parse(&mut reader, len).map_err(|e| match e {
+        BinError::Io(reason) => bad(reason),
+        BinError::TooNew(_) => ModelError::Load { dir: dir.display().to_string(), reason: e.to_string() },
+        BinError::Truncated { .. } | BinError::Bad(_) => {
+            ModelError::Damaged { dir: dir.display().to_string(), reason: e.to_string() }
+        }
+    })
+}
+
+/// Reads model.bin's layout and refuses models that do not translate (speech, language models).
+fn check_kind(path: &Path, given: &Path) -> Result<ModelBin, ModelError> {
+    let bin = read_model_bin(path)?;
+    match bin.kind_problem() {
+        Some(what) => {
+            Err(ModelError::WrongKind { dir: given.display().to_string(), what: format!("{what}, {}", bin.spec) })
+        }
+        None => Ok(bin),
+    }
+}
+
+/// Checks that the source tokenizer's pieces are in the model's vocabulary: most missing is an
+/// error (the files come from different models), a few a warning.
+fn check_tokenizer(dir: &str, tokenizer: &TokenizerFiles, vocabulary: &[String]) -> Result<Vec<String>, ModelError> {
+    let (file, pieces) = match tokenizer {
+        TokenizerFiles::SentencePiecePair { source: p, .. } | TokenizerFiles::SentencePiece(p) => {
+            let bytes = fs::read(p)
+                .map_err(|e| ModelError::BadFile { path: p.display().to_string(), reason: e.to_string() })?;
+            let pieces = vocab_check::spm_pieces(&bytes)
+                .map_err(|reason| ModelError::Tokenizer { path: p.display().to_string(), reason })?;
+            (p, pieces)
+        }
+        TokenizerFiles::HfJson(p) => {
+            let text = fs::read_to_string(p)
+                .map_err(|e| ModelError::BadFile { path: p.display().to_string(), reason: e.to_string() })?;
+            let pieces = vocab_check::hf_pieces(&text)
+                .map_err(|reason| ModelError::Tokenizer { path: p.display().to_string(), reason })?;
+            (p, pieces)
+        }
+        TokenizerFiles::Whitespace => return Ok(Vec::new()),
+    };
+    let c = vocab_check::coverage(pieces.iter().map(String::as_str), vocabulary);
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let summary = format!(
+        "{} of the {} pieces of {name} are not in the model's vocabulary (e.g. {})",
+        c.missing,
+        c.pieces,
+        c.examples.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>().join(", ")
+    );
+    if c.missing_percent() > vocab_check::MISMATCH_PERCENT {
+        return Err(ModelError::VocabularyMismatch { dir: dir.to_string(), reason: summary });
+    }
+    if c.missing_percent() > vocab_check::WARN_PERCENT {
+        return Ok(vec![format!("model {dir}: {summary}; words made of them become <unk>")]);
+    }
+    Ok(Vec::new())
+}
+
+/// The target vocabulary when the model has its own (`target_vocabulary.*`); `None` when the
+/// vocabulary is shared.
+pub fn read_target_vocabulary(dir: &Path) -> Result<Option<Vec<String>>, ModelError> {
+    if dir.join("shared_vocabulary.json").is_file() || dir.join("shared_vocabulary.txt").is_file() {
+        return Ok(None);
+    }
+    let json = dir.join("target_vocabulary.json");
+    if json.is_file() {
+        return read_json(&json).map(Some);
+    }
+    let txt = dir.join("target_vocabulary.txt");
+    match fs::read_to_string(&txt) {
+        Ok(text) => Ok(Some(text.lines().map(String::from).collect())),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The model's (source or shared) vocabulary, from the JSON or text file CTranslate2 wrote.

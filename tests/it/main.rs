@@ -10,5 +10,6 @@ mod families;
 mod formats;
 mod models;
 mod pipeline;
+mod properties;
 mod segmentation;
 mod shared_model;
