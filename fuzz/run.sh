@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-all=(decode segment srx convert_tmx convert_xliff convert_jsonl convert_tsv model_bin)
+all=(decode segment srx convert_tmx convert_xliff convert_jsonl convert_tsv model_bin align_dp)
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
 export RUSTC_BOOTSTRAP=1
