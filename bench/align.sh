@@ -7,7 +7,7 @@
 # aligns them on one core (taskset -c 0) with the translations already available (--mt-file, the
 # 30%-noisy oracle: a simulation) and with --no-mt, and prints a Markdown table.
 #
-#   scripts/bench-align [SIZES...]        default: 1000 10000 100000
+#   bench/align.sh [SIZES...]        default: 1000 10000 100000
 #
 # Needs a release build (cargo build --release), python3 and GNU time (/usr/bin/time).
 set -euo pipefail
