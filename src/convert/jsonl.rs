@@ -4,8 +4,6 @@
 //! continues the numbering; `bead` is informative (the `src`/`tgt` arrays decide). Blank lines
 //! are skipped.
 
-use std::io::BufRead;
-
 use serde::Deserialize;
 
 use super::{parse_flags, ConvertError, Header, Input, Unit, UnitReader};
@@ -79,21 +77,10 @@ impl JsonlReader {
 impl UnitReader for JsonlReader {
     fn next_unit(&mut self) -> Result<Option<Unit>, ConvertError> {
         loop {
-            self.buf.clear();
-            let n = self
-                .input
-                .reader
-                .read_until(b'\n', &mut self.buf)
-                .map_err(|source| ConvertError::Io { path: self.input.name.clone(), source })?;
-            if n == 0 {
+            if !self.input.next_line(&mut self.buf, &mut self.line)? {
                 return Ok(None);
             }
-            self.line += 1;
-            let mut bytes = self.buf.as_slice();
-            if self.line == 1 {
-                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            }
-            let text = std::str::from_utf8(bytes)
+            let text = std::str::from_utf8(&self.buf)
                 .map_err(|e| self.err(format!("invalid UTF-8 at column {}", e.valid_up_to() + 1)))?;
             if text.trim().is_empty() {
                 continue;

@@ -207,6 +207,24 @@ impl Input {
         Ok(Input { name, reader: Box::new(BufReader::with_capacity(256 * 1024, file)) })
     }
 
+    /// Reads the next line into `buf` (its terminator kept; a byte-order mark before the first
+    /// line dropped) and counts it in `line`; false at the end of the input.
+    fn next_line(&mut self, buf: &mut Vec<u8>, line: &mut usize) -> Result<bool, ConvertError> {
+        buf.clear();
+        let n = self
+            .reader
+            .read_until(b'\n', buf)
+            .map_err(|source| ConvertError::Io { path: self.name.clone(), source })?;
+        if n == 0 {
+            return Ok(false);
+        }
+        *line += 1;
+        if *line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        Ok(true)
+    }
+
     /// The whole input (XML readers parse from memory, which also gives exact error positions).
     fn read_all(mut self) -> Result<(String, Vec<u8>), ConvertError> {
         let mut bytes = Vec::new();

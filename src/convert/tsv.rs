@@ -3,8 +3,6 @@
 //! rest ignored). Fields are unescaped as `output::tsv` escapes them (`\t \n \r \\`). A line
 //! ending in CR LF (a file saved on Windows) loses the CR: ours never holds a raw CR.
 
-use std::io::BufRead;
-
 use super::{parse_flags, parse_ids, parse_kind, parse_score, side, ConvertError, Header, Input, Unit, UnitReader};
 use crate::output::unescape_field;
 
@@ -92,21 +90,10 @@ impl TsvReader {
 
     /// The next line without its terminator; `None` at the end.
     fn read_line(&mut self) -> Result<Option<String>, ConvertError> {
-        self.buf.clear();
-        let n = self
-            .input
-            .reader
-            .read_until(b'\n', &mut self.buf)
-            .map_err(|source| ConvertError::Io { path: self.input.name.clone(), source })?;
-        if n == 0 {
+        if !self.input.next_line(&mut self.buf, &mut self.line)? {
             return Ok(None);
         }
-        self.line += 1;
-        let mut bytes = self.buf.as_slice();
-        if self.line == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        }
-        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let bytes = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
         let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
         match std::str::from_utf8(bytes) {
             Ok(s) => Ok(Some(s.to_string())),
