@@ -518,6 +518,14 @@ pub struct CorpusFlags {
     /// Align every file again, even those the output directory's manifest lists as finished.
     #[arg(long)]
     pub redo: bool,
+
+    /// Batch sentences of different lengths together (padded), as a single document does:
+    /// faster on small corpora, which hold few sentences of each length. A sentence's
+    /// translation then depends slightly on its batch, so a resumed or sharded run can differ
+    /// from an uninterrupted one in a few translations and scores. By default only sentences of
+    /// equal length share a batch, which makes every output reproducible.
+    #[arg(long)]
+    pub padded_batches: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -80,6 +80,8 @@ pub struct Settings {
     pub shard: Option<Shard>,
     /// Redo files the manifest lists as finished.
     pub redo: bool,
+    /// Engine batches mix sentence lengths (--padded-batches); the report says which.
+    pub padded_batches: bool,
     pub quiet: bool,
 }
 
@@ -183,6 +185,7 @@ pub fn run(settings: &Settings, files: &[InputFile], translator: &dyn Translator
         shard: settings.shard.map(|s| format!("{}/{}", s.k, s.n)),
         src_lang: settings.src_lang.clone(),
         tgt_lang: settings.tgt_lang.clone(),
+        batching: if settings.padded_batches { "padded" } else { "equal-length" }.into(),
     };
     let report = RunReport::new(meta, per_file, started.elapsed().as_secs_f64());
     let (json_path, html_path) = settings.report_paths();
@@ -247,6 +250,7 @@ mod tests {
             jobs: 2,
             shard: None,
             redo: false,
+            padded_batches: false,
             quiet: true,
         }
     }

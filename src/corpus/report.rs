@@ -151,6 +151,10 @@ pub struct RunReport {
     pub shard: Option<String>,
     pub src_lang: String,
     pub tgt_lang: String,
+    /// How the engine batched sentences: "equal-length" (reproducible) or "padded"
+    /// (--padded-batches).
+    #[serde(default)]
+    pub batching: String,
     /// Wall-clock seconds of this run, model loading excluded.
     pub elapsed_seconds: f64,
     pub files: FileCounts,
@@ -193,6 +197,7 @@ impl RunReport {
             shard: meta.shard,
             src_lang: meta.src_lang,
             tgt_lang: meta.tgt_lang,
+            batching: meta.batching,
             elapsed_seconds: round(elapsed),
             files,
             total,
@@ -329,6 +334,7 @@ pub struct RunMeta {
     pub shard: Option<String>,
     pub src_lang: String,
     pub tgt_lang: String,
+    pub batching: String,
 }
 
 /// A relative path as a URL path: each segment percent-encoded where needed.
@@ -428,7 +434,13 @@ mod tests {
             stats: stats.clone(),
             error: None,
         };
-        let meta = RunMeta { model: "tiny".into(), shard: None, src_lang: "ar".into(), tgt_lang: "en".into() };
+        let meta = RunMeta {
+            model: "tiny".into(),
+            shard: None,
+            src_lang: "ar".into(),
+            tgt_lang: "en".into(),
+            batching: "equal-length".into(),
+        };
         let r = RunReport::new(meta, vec![file("b <x>", FileStatus::Resumed), file("a", FileStatus::Done)], 2.0);
         assert_eq!(r.per_file[0].path, "a", "sorted by path");
         assert_eq!((r.files.done, r.files.resumed), (1, 1));

@@ -121,6 +121,7 @@ fn a_directory_is_mirrored_into_out_dir_and_a_rerun_skips_finished_files() {
     assert_eq!(manifest.lines().count(), 9);
     let r = report(&out, "nazir-report.json");
     assert_eq!(r["files"]["done"], 9);
+    assert_eq!(r["batching"], "equal-length", "reproducible batches unless asked otherwise");
     assert!(r["total"]["sentences"].as_u64().unwrap() > 9 * 4);
     let index = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("href=\"misc/doc002.ar-en.html\""), "the index links each review page");
@@ -356,4 +357,27 @@ fn uniform_batches_hold_one_length_and_translate_a_sentence_the_same_in_any_comp
     for (k, s) in sentences.iter().enumerate().step_by(5) {
         assert_eq!(t.translate(&[s], &|_| {}).unwrap()[0], together[k], "{s}");
     }
+}
+
+#[test]
+fn padded_batches_are_opt_in_and_align_the_same_sentences() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("raw");
+    make_corpus(&input, 6);
+    let (equal, padded) = (tmp.path().join("equal"), tmp.path().join("padded"));
+    let a = corpus_run(&input, &equal, &["--format", "jsonl"]);
+    let b = corpus_run(&input, &padded, &["--format", "jsonl", "--padded-batches"]);
+    assert!(a.status.success() && b.status.success(), "{} {}", stderr(&a), stderr(&b));
+    assert_eq!(report(&padded, "nazir-report.json")["batching"], "padded");
+    // Translations may differ in the last digits; the pairs, their sources and order may not.
+    let sources = |dir: &Path| -> Vec<String> {
+        outputs(dir)
+            .values()
+            .flat_map(|bytes| String::from_utf8(bytes.clone()).unwrap().lines().map(str::to_string).collect::<Vec<_>>())
+            .map(|line| serde_json::from_str::<Value>(&line).unwrap()["src"].to_string())
+            .collect()
+    };
+    let (x, y) = (sources(&equal), sources(&padded));
+    assert!(x.len() > 6 * 4);
+    assert_eq!(x, y);
 }
