@@ -658,8 +658,54 @@ fn block_units(lines: &[Line]) -> Vec<std::ops::Range<usize>> {
     units
 }
 
+/// Oracles for the reader's tests and its fuzz target (fuzz/fuzz_targets/decode.rs): not API.
+#[doc(hidden)]
+pub mod testing {
+    use std::io::{self, Read};
+
+    /// Hands out the input in reads of the given sizes, as a pipe or a slow disk does.
+    pub struct Trickle {
+        pub data: Vec<u8>,
+        pub pos: usize,
+        pub sizes: Vec<usize>,
+        pub k: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let want = self.sizes.get(self.k % self.sizes.len().max(1)).copied().unwrap_or(usize::MAX).max(1);
+            self.k += 1;
+            let n = want.min(buf.len()).min(self.data.len() - self.pos);
+            buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+            self.pos += n;
+            Ok(n)
+        }
+    }
+
+    /// Splits decoded text at LF, CRLF and CR the simple way, for comparison.
+    pub fn reference_lines(text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let (mut start, mut i) = (0, 0);
+        let b = text.as_bytes();
+        while i < b.len() {
+            if b[i] == b'\n' || b[i] == b'\r' {
+                out.push((start, text[start..i].to_string()));
+                i += if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                start = i;
+            } else {
+                i += 1;
+            }
+        }
+        if start < b.len() {
+            out.push((start, text[start..].to_string()));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::{reference_lines, Trickle};
     use super::*;
 
     fn paragraphs(bytes: &[u8]) -> Result<Vec<Paragraph>, ReadError> {
@@ -907,45 +953,6 @@ mod tests {
     fn empty_and_whitespace_inputs_have_no_paragraphs() {
         assert!(texts(b"").is_empty());
         assert!(texts(b" \n\t\n\xE2\x80\x8F\n").is_empty());
-    }
-
-    /// Hands out the input in reads of the given sizes, as a pipe or a slow disk does.
-    struct Trickle {
-        data: Vec<u8>,
-        pos: usize,
-        sizes: Vec<usize>,
-        k: usize,
-    }
-
-    impl Read for Trickle {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let want = self.sizes.get(self.k % self.sizes.len().max(1)).copied().unwrap_or(usize::MAX).max(1);
-            self.k += 1;
-            let n = want.min(buf.len()).min(self.data.len() - self.pos);
-            buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
-            self.pos += n;
-            Ok(n)
-        }
-    }
-
-    /// Splits decoded text at LF, CRLF and CR the simple way, for comparison.
-    fn reference_lines(text: &str) -> Vec<(usize, String)> {
-        let mut out = Vec::new();
-        let (mut start, mut i) = (0, 0);
-        let b = text.as_bytes();
-        while i < b.len() {
-            if b[i] == b'\n' || b[i] == b'\r' {
-                out.push((start, text[start..i].to_string()));
-                i += if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-                start = i;
-            } else {
-                i += 1;
-            }
-        }
-        if start < b.len() {
-            out.push((start, text[start..].to_string()));
-        }
-        out
     }
 
     fn text_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {

@@ -15,7 +15,16 @@ pub fn check(format: InputFormat, data: &[u8]) {
         model: None,
         created: time::OffsetDateTime::UNIX_EPOCH,
     };
-    for out_format in [Format::Tmx, Format::Tsv, Format::Jsonl, Format::Html, Format::SideBySide, Format::Moses, Format::Xliff, Format::Xlsx] {
+    for out_format in [
+        Format::Tmx,
+        Format::Tsv,
+        Format::Jsonl,
+        Format::Html,
+        Format::SideBySide,
+        Format::Moses,
+        Format::Xliff,
+        Format::Xlsx,
+    ] {
         for mut writer in writers_for(out_format, &WriterOptions::default()) {
             let mut out = Vec::new();
             writer.begin(&meta, &mut out).unwrap();

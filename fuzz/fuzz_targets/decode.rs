@@ -3,56 +3,20 @@
 //! Byte 0 picks the encoding, byte 1 the pattern of read sizes; the rest is the file.
 #![no_main]
 
-use std::io::{self, Read};
-
 use libfuzzer_sys::fuzz_target;
+use nazir::read::testing::{reference_lines, Trickle};
 use nazir::read::{Lines, Paragraphs, TextEncoding};
 
 const LABELS: [&str; 6] = ["auto", "utf-8", "utf-16le", "utf-16be", "windows-1256", "iso-8859-6"];
-
-/// Hands out the input in reads of 1 to 16 bytes, or whole.
-struct Trickle {
-    data: Vec<u8>,
-    pos: usize,
-    pattern: u8,
-    k: usize,
-}
-
-impl Read for Trickle {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let size = if self.pattern == 0 { usize::MAX } else { 1 + ((self.pattern as usize >> (self.k % 4)) & 15) };
-        self.k += 1;
-        let n = size.min(buf.len()).min(self.data.len() - self.pos);
-        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
-fn reference_lines(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let (mut start, mut i) = (0, 0);
-    let b = text.as_bytes();
-    while i < b.len() {
-        if b[i] == b'\n' || b[i] == b'\r' {
-            out.push((start, text[start..i].to_string()));
-            i += if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-            start = i;
-        } else {
-            i += 1;
-        }
-    }
-    if start < b.len() {
-        out.push((start, text[start..].to_string()));
-    }
-    out
-}
 
 fuzz_target!(|data: &[u8]| {
     let (Some(&enc), Some(&pattern)) = (data.first(), data.get(1)) else { return };
     let bytes = data[2..].to_vec();
     let encoding = TextEncoding::from_label(LABELS[enc as usize % LABELS.len()]).unwrap();
-    let trickle = || Box::new(Trickle { data: bytes.clone(), pos: 0, pattern, k: 0 });
+    // Reads of 1 to 16 bytes in a cycle of four sizes, or the whole input at once.
+    let sizes: Vec<usize> =
+        if pattern == 0 { vec![usize::MAX] } else { (0..4).map(|k| 1 + ((pattern as usize >> k) & 15)).collect() };
+    let trickle = || Box::new(Trickle { data: bytes.clone(), pos: 0, sizes: sizes.clone(), k: 0 });
 
     let mut lines = Lines::new("fuzz".into(), trickle(), encoding);
     let mut got = Vec::new();

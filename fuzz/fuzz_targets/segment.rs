@@ -29,8 +29,7 @@ fuzz_target!(|data: &[u8]| {
         }
         assert!(text[last..].trim().is_empty(), "text lost at the end");
         // Sentences of a paragraph: spans point into the input.
-        let starts: Vec<usize> =
-            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         let p = Paragraph { index: 0, text: text.to_string(), start: 0, line: 1, line_starts: starts };
         for s in seg.sentences(&p, 0) {
             let span = s.span.expect("sentences from text have spans");

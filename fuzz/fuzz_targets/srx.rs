@@ -6,7 +6,8 @@ use libfuzzer_sys::fuzz_target;
 use nazir::segment::srx::SrxDocument;
 use nazir::segment::Segmenter;
 
-const TEXTS: [&str; 3] = ["قال د. أحمد: \"انتهى.\" ثم غادر؟ نعم!", "Mr. Smith went to Washington. He left.", " a.b. . ؟ "];
+const TEXTS: [&str; 3] =
+    ["قال د. أحمد: \"انتهى.\" ثم غادر؟ نعم!", "Mr. Smith went to Washington. He left.", " a.b. . ؟ "];
 
 fuzz_target!(|data: &[u8]| {
     let Ok(xml) = std::str::from_utf8(data) else { return };
