@@ -85,6 +85,25 @@ impl Error {
 /// Set by the Ctrl-C handler; stages check it between batches.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Opens every output the job asks for (temporary files until they are finished), dated by
+/// `Meta::creation_time` so SOURCE_DATE_EPOCH gives reproducible files in both modes.
+fn open_outputs(job: &Job, model: String) -> Result<output::Outputs, Error> {
+    let meta = Meta {
+        input: job.input_name.clone(),
+        src_lang: job.src_lang.clone(),
+        tgt_lang: job.tgt_lang.clone(),
+        model: Some(model),
+        created: Meta::creation_time(),
+    };
+    // Moses is one format written as two files: its two writers go with its two destinations.
+    let plan = job
+        .outputs
+        .iter()
+        .flat_map(|(format, dests)| dests.iter().cloned().zip(output::writers_for(*format, &job.writer_options)))
+        .collect();
+    Ok(output::Outputs::create(plan, &meta)?)
+}
+
 fn check_interrupt() -> Result<(), Error> {
     if INTERRUPTED.load(Ordering::Relaxed) {
         Err(Error::Interrupted)
@@ -127,20 +146,7 @@ pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Repo
     if chunk.1.is_empty() {
         return Err(Error::EmptyInput(job.input_name.clone()));
     }
-    let meta = Meta {
-        input: job.input_name.clone(),
-        src_lang: job.src_lang.clone(),
-        tgt_lang: job.tgt_lang.clone(),
-        model: Some(translator.name()),
-        created: Meta::creation_time(),
-    };
-    // Moses is one format written as two files: its two writers go with its two destinations.
-    let plan = job
-        .outputs
-        .iter()
-        .flat_map(|(format, dests)| dests.iter().cloned().zip(output::writers_for(*format, &job.writer_options)))
-        .collect();
-    let mut outputs = output::Outputs::create(plan, &meta)?;
+    let mut outputs = open_outputs(job, translator.name())?;
 
     let mut target_id = 0;
     while !chunk.1.is_empty() {
@@ -205,19 +211,7 @@ pub fn align_bitext(
         (config::MtSource::Model, Some(t)) => t.name(),
         (config::MtSource::Model, None) => return Err(Error::NoBridge),
     };
-    let meta = Meta {
-        input: job.input_name.clone(),
-        src_lang: job.src_lang.clone(),
-        tgt_lang: job.tgt_lang.clone(),
-        model: Some(model),
-        created: time::OffsetDateTime::now_utc(),
-    };
-    let plan = job
-        .outputs
-        .iter()
-        .flat_map(|(format, dests)| dests.iter().cloned().zip(output::writers_for(*format, &job.writer_options)))
-        .collect();
-    let mut outputs = output::Outputs::create(plan, &meta)?;
+    let mut outputs = open_outputs(job, model)?;
     let mt: Option<Vec<String>> = match (&bitext.mt, translator) {
         (config::MtSource::File(path), _) => {
             let text = std::fs::read_to_string(path)
