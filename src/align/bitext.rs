@@ -78,37 +78,30 @@ impl<'a> Doc<'a> {
         let src_anchors: Vec<Anchors> = src.iter().map(|s| Anchors::of(&s.text, None)).collect();
         let vocabulary: HashSet<u32> = src_anchors.iter().flat_map(|a| a.latin.iter().copied()).collect();
         let tgt_anchors: Vec<Anchors> = tgt.iter().map(|s| Anchors::of(&s.text, Some(&vocabulary))).collect();
-        let dense = |texts: Option<Vec<&str>>, anchors: &[Anchors]| -> Vec<[f32; DENSE_DIM]> {
-            anchors
+        // One side: lengths and anchors from its sentences; similarity units and the dense
+        // features from what the similarity reads (`text`), when there is a bridge.
+        let side = |sentences: &[Sentence], text: Option<Vec<&'a str>>, anchors: Vec<Anchors>| -> Side<'a> {
+            let dense = anchors
                 .iter()
                 .enumerate()
                 .map(|(k, a)| {
-                    let words = texts.as_ref().map(|t| features::tokens(t[k])).unwrap_or_default();
+                    let words = text.as_ref().map(|t| features::tokens(t[k])).unwrap_or_default();
                     features::dense(&words, a)
                 })
-                .collect()
+                .collect();
+            Side {
+                units: text.as_ref().map(|t| t.iter().map(|x| similarity.units(x)).collect()).unwrap_or_default(),
+                len: sentences.iter().map(|s| features::visible_len(&s.text) as f64).collect(),
+                dense,
+                anchors,
+                para_start: para_starts(sentences),
+                text,
+            }
         };
         let mt_text: Option<Vec<&str>> = mt.map(|m| m.iter().map(String::as_str).collect());
         let tgt_text: Option<Vec<&str>> = mt.map(|_| tgt.iter().map(|s| s.text.as_str()).collect());
-        let units = |t: &Option<Vec<&str>>| {
-            t.as_ref().map(|t| t.iter().map(|x| similarity.units(x)).collect()).unwrap_or_default()
-        };
-        let src_side = Side {
-            units: units(&mt_text),
-            len: src.iter().map(|s| features::visible_len(&s.text) as f64).collect(),
-            dense: dense(mt_text.clone(), &src_anchors),
-            anchors: src_anchors,
-            para_start: para_starts(src),
-            text: mt_text,
-        };
-        let tgt_side = Side {
-            units: units(&tgt_text),
-            len: tgt.iter().map(|s| features::visible_len(&s.text) as f64).collect(),
-            dense: dense(tgt_text.clone(), &tgt_anchors),
-            anchors: tgt_anchors,
-            para_start: para_starts(tgt),
-            text: tgt_text,
-        };
+        let src_side = side(src, mt_text, src_anchors);
+        let tgt_side = side(tgt, tgt_text, tgt_anchors);
         let (ls, lt): (f64, f64) = (src_side.len.iter().sum(), tgt_side.len.iter().sum());
         let ratio = if ls > 0.0 && lt > 0.0 { lt / ls } else { 1.0 };
         Doc { src: src_side, tgt: tgt_side, ratio, similarity }
