@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::Rng;
 use crate::bead::Sentence;
+use crate::segment::eval::{conllu_texts, tico_units, EvalError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GoldError {
@@ -23,6 +24,17 @@ pub enum GoldError {
     UnknownSet(String),
     #[error("unknown variant {0:?}: use clean, merged, deleted or hard")]
     UnknownVariant(String),
+}
+
+/// The shared-data readers live with the segmentation eval, which reads the same sets.
+impl From<EvalError> for GoldError {
+    fn from(e: EvalError) -> GoldError {
+        match e {
+            EvalError::Io { path, source } => GoldError::Io { path, source },
+            EvalError::Format { path, message } => GoldError::Format { path, problem: message },
+            EvalError::NoData(dir) => GoldError::Format { path: dir, problem: "no gold data".into() },
+        }
+    }
 }
 
 /// One document: line i of `ar` translates line i of `en`.
@@ -91,85 +103,11 @@ fn ntrex(dir: &Path) -> Result<Vec<GoldDoc>, GoldError> {
 }
 
 fn tico(path: &Path) -> Result<Vec<GoldDoc>, GoldError> {
-    use quick_xml::events::Event;
-    let text = read(path)?;
-    let mut reader = quick_xml::Reader::from_str(&text);
-    let bad = |e: &dyn std::fmt::Display| format_error(path, format!("not readable TMX: {e}"));
-    let mut rows = Vec::new();
-    let (mut doc, mut lang, mut seg, mut in_seg) = (String::new(), String::new(), String::new(), false);
-    let (mut ar, mut en) = (String::new(), String::new());
-    loop {
-        match reader.read_event().map_err(|e| bad(&e))? {
-            Event::Start(e) => match e.name().as_ref() {
-                b"tu" => {
-                    for a in e.attributes().flatten() {
-                        if a.key.as_ref() == b"tuid" {
-                            let v = a.unescape_value().map_err(|e| bad(&e))?;
-                            doc = v.split(':').next().unwrap_or("").to_string();
-                        }
-                    }
-                    ar.clear();
-                    en.clear();
-                }
-                b"tuv" => {
-                    for a in e.attributes().flatten() {
-                        if a.key.as_ref() == b"xml:lang" {
-                            lang = a.unescape_value().map_err(|e| bad(&e))?.into_owned();
-                        }
-                    }
-                }
-                b"seg" => {
-                    in_seg = true;
-                    seg.clear();
-                }
-                _ => {}
-            },
-            Event::Text(t) if in_seg => seg.push_str(&t.decode().map_err(|e| bad(&e))?),
-            Event::GeneralRef(r) if in_seg => {
-                if let Some(c) = r.resolve_char_ref().map_err(|e| bad(&e))? {
-                    seg.push(c);
-                } else {
-                    let name = r.decode().map_err(|e| bad(&e))?;
-                    seg.push_str(quick_xml::escape::resolve_predefined_entity(&name).unwrap_or(""));
-                }
-            }
-            Event::End(e) => match e.name().as_ref() {
-                b"seg" => {
-                    in_seg = false;
-                    if lang.starts_with("ar") {
-                        ar = seg.trim().to_string();
-                    } else {
-                        en = seg.trim().to_string();
-                    }
-                }
-                b"tu" => rows.push((doc.clone(), std::mem::take(&mut ar), std::mem::take(&mut en))),
-                _ => {}
-            },
-            Event::Eof => break,
-            _ => {}
-        }
-    }
+    let rows = tico_units(path)?;
     if rows.is_empty() {
         return Err(format_error(path, "no translation units"));
     }
     Ok(group(rows))
-}
-
-/// `# sent_id` → `# text` of a CoNLL-U file, in order.
-fn conllu_texts(path: &Path) -> Result<Vec<(String, String)>, GoldError> {
-    let text = read(path)?;
-    let mut out = Vec::new();
-    let mut id = None;
-    for line in text.lines() {
-        if let Some(v) = line.strip_prefix("# sent_id = ") {
-            id = Some(v.trim().to_string());
-        } else if let Some(v) = line.strip_prefix("# text = ") {
-            if let Some(id) = id.take() {
-                out.push((id, v.trim().to_string()));
-            }
-        }
-    }
-    Ok(out)
 }
 
 fn pud(dir: &Path) -> Result<Vec<GoldDoc>, GoldError> {

@@ -106,32 +106,35 @@ pub fn ntrex(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
     })
 }
 
-/// TICO-19: per document id (`tuid="DOC:N"`), all segments joined into one paragraph.
-pub fn tico(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
-    let path = dir.join("tico19-en-ar").join("all.en-ar.tmx");
-    let xml = read(&path)?;
-    let fmt = |message: String| EvalError::Format { path: path.display().to_string(), message };
+/// The translation units of TICO-19's TMX, in order: (document id, the part of `tuid="DOC:N"`
+/// before the colon; Arabic; English). Also read by the aligner's gold sets (align/gold.rs).
+pub fn tico_units(path: &Path) -> Result<Vec<(String, String, String)>, EvalError> {
+    let xml = read(path)?;
+    let bad = |e: &dyn std::fmt::Display| EvalError::Format {
+        path: path.display().to_string(),
+        message: format!("not readable TMX: {e}"),
+    };
     let mut reader = Reader::from_str(&xml);
-    let mut docs: Vec<Doc> = Vec::new();
-    let mut doc_id = String::new();
-    let mut tuv_lang = String::new();
-    let mut in_seg = false;
-    let mut seg = String::new();
+    let mut rows = Vec::new();
+    let (mut doc, mut lang, mut seg, mut in_seg) = (String::new(), String::new(), String::new(), false);
+    let (mut ar, mut en) = (String::new(), String::new());
     loop {
-        match reader.read_event().map_err(|e| fmt(e.to_string()))? {
+        match reader.read_event().map_err(|e| bad(&e))? {
             Event::Start(e) => match e.local_name().as_ref() {
                 b"tu" => {
                     for a in e.attributes().flatten() {
                         if a.key.as_ref() == b"tuid" {
-                            let v = a.unescape_value().map_err(|e| fmt(e.to_string()))?;
-                            doc_id = v.split(':').next().unwrap_or("").to_string();
+                            let v = a.unescape_value().map_err(|e| bad(&e))?;
+                            doc = v.split(':').next().unwrap_or("").to_string();
                         }
                     }
+                    ar.clear();
+                    en.clear();
                 }
                 b"tuv" => {
                     for a in e.attributes().flatten() {
                         if a.key.local_name().as_ref() == b"lang" {
-                            tuv_lang = a.unescape_value().map_err(|e| fmt(e.to_string()))?.to_lowercase();
+                            lang = a.unescape_value().map_err(|e| bad(&e))?.to_lowercase();
                         }
                     }
                 }
@@ -141,39 +144,72 @@ pub fn tico(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
                 }
                 _ => {}
             },
-            Event::Text(t) if in_seg => seg.push_str(&t.xml10_content().map_err(|e| fmt(e.to_string()))?),
+            Event::Text(t) if in_seg => seg.push_str(&t.xml10_content().map_err(|e| bad(&e))?),
             Event::GeneralRef(r) if in_seg => {
-                let name = r.decode().map_err(|e| fmt(e.to_string()))?;
-                let c = match r.resolve_char_ref().map_err(|e| fmt(e.to_string()))? {
-                    Some(c) => c,
-                    None => match name.as_ref() {
-                        "lt" => '<',
-                        "gt" => '>',
-                        "amp" => '&',
-                        "apos" => '\'',
-                        _ => '"',
-                    },
-                };
-                seg.push(c);
-            }
-            Event::End(e) if e.local_name().as_ref() == b"seg" => {
-                in_seg = false;
-                let s = seg.trim();
-                if tuv_lang.split('-').next() == Some(lang) && !s.is_empty() {
-                    match docs.last_mut() {
-                        Some(d) if d.id == doc_id => d.paragraphs[0].push(s.to_string()),
-                        _ => docs.push(Doc { id: doc_id.clone(), paragraphs: vec![vec![s.to_string()]] }),
-                    }
+                if let Some(c) = r.resolve_char_ref().map_err(|e| bad(&e))? {
+                    seg.push(c);
+                } else {
+                    let name = r.decode().map_err(|e| bad(&e))?;
+                    seg.push_str(quick_xml::escape::resolve_predefined_entity(&name).unwrap_or(""));
                 }
             }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"seg" => {
+                    in_seg = false;
+                    match lang.split('-').next() {
+                        Some("ar") => ar = seg.trim().to_string(),
+                        Some("en") => en = seg.trim().to_string(),
+                        _ => {}
+                    }
+                }
+                b"tu" => rows.push((doc.clone(), std::mem::take(&mut ar), std::mem::take(&mut en))),
+                _ => {}
+            },
             Event::Eof => break,
             _ => {}
         }
     }
+    Ok(rows)
+}
+
+/// `# sent_id` → `# text` of a CoNLL-U file, in order. Also read by align/gold.rs.
+pub fn conllu_texts(path: &Path) -> Result<Vec<(String, String)>, EvalError> {
+    let text = read(path)?;
+    let mut out = Vec::new();
+    let mut id = None;
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix("# sent_id = ") {
+            id = Some(v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("# text = ") {
+            if let Some(id) = id.take() {
+                out.push((id, v.trim().to_string()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Sentences grouped into one-paragraph documents by consecutive document ids.
+fn group_docs(rows: impl IntoIterator<Item = (String, String)>) -> Vec<Doc> {
+    let mut docs: Vec<Doc> = Vec::new();
+    for (id, s) in rows {
+        match docs.last_mut() {
+            Some(d) if d.id == id => d.paragraphs[0].push(s),
+            _ => docs.push(Doc { id, paragraphs: vec![vec![s]] }),
+        }
+    }
+    docs
+}
+
+/// TICO-19: per document id (`tuid="DOC:N"`), all segments joined into one paragraph.
+pub fn tico(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
+    let units = tico_units(&dir.join("tico19-en-ar").join("all.en-ar.tmx"))?;
+    let sentences =
+        units.into_iter().map(|(doc, ar, en)| (doc, if lang == "ar" { ar } else { en })).filter(|(_, s)| !s.is_empty());
     Ok(Corpus {
         name: "tico19".into(),
         lang: lang.into(),
-        docs,
+        docs: group_docs(sentences),
         note: "TICO-19: all segments of a document id joined; gold = segment ends",
         through_reader: false,
     })
@@ -185,25 +221,11 @@ pub fn tico(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
 pub fn pud(dir: &Path, lang: &str) -> Result<Corpus, EvalError> {
     let path =
         dir.join("ud-pud-ar-en").join(if lang == "ar" { "ar_pud-ud-test.conllu" } else { "en_pud-ud-test.conllu" });
-    let text = read(&path)?;
-    let mut docs: Vec<Doc> = Vec::new();
-    let mut sent_id = String::new();
-    for line in text.lines() {
-        if let Some(v) = line.strip_prefix("# sent_id = ") {
-            sent_id = v.trim().to_string();
-        } else if let Some(v) = line.strip_prefix("# text = ") {
-            let id: String = sent_id.chars().take(6).collect();
-            let s = v.trim().to_string();
-            match docs.last_mut() {
-                Some(d) if d.id == id => d.paragraphs[0].push(s),
-                _ => docs.push(Doc { id, paragraphs: vec![vec![s]] }),
-            }
-        }
-    }
+    let texts = conllu_texts(&path)?.into_iter().map(|(id, s)| (id.chars().take(6).collect(), s));
     Ok(Corpus {
         name: "ud-pud".into(),
         lang: lang.into(),
-        docs,
+        docs: group_docs(texts),
         note: "UD-PUD: sampled, non-adjacent gold sentences of a document joined (abbreviation/quote check)",
         through_reader: false,
     })
