@@ -1,7 +1,7 @@
 //! The subcommands, each a thin layer between parsed flags and the library.
 
 use std::io::{self, BufWriter, Write};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::cli::{AlignArgs, ConvertArgs, EvalCommand, EvalSegmentArgs, InfoArgs, SegmentArgs, SegmentFormat};
 use crate::config::{Bitext, Job, MtSource};
@@ -59,20 +59,20 @@ pub fn align(args: &AlignArgs) -> Result<(), Error> {
 /// default, downloaded once: src/models), loads it for the job's languages and puts the
 /// translation cache in front of it.
 fn load_translator(args: &AlignArgs, job: &Job) -> Result<Box<dyn Translator>, Error> {
-    Ok(load_translator_with(args, args.engine.options()?, &job.src_lang, &job.tgt_lang)?.0)
+    load_translator_with(args, args.engine.options()?, &job.src_lang, &job.tgt_lang)
 }
 
 /// Resolves and loads the model the main command's flags ask for (a directory, a catalogue
 /// name, the config file's or the catalogue's default, downloaded once), with the persistent
 /// cache in front unless --no-cache; `engine` comes from `args.engine.options()`, adjusted by
-/// the caller. Returns it with the time loading took. Corpus mode loads its one shared
+/// the caller. Corpus mode loads its one shared
 /// translator through this.
 pub fn load_translator_with(
     args: &AlignArgs,
     mut engine: EngineOptions,
     from: &str,
     to: &str,
-) -> Result<(Box<dyn Translator>, Duration), Error> {
+) -> Result<Box<dyn Translator>, Error> {
     let model_path = match &args.model {
         Some(dir) if dir.exists() => dir.clone(),
         spec => crate::models::Options::resolve(&crate::models::Overrides {
@@ -89,9 +89,8 @@ pub fn load_translator_with(
     if engine.max_input_tokens == 0 {
         engine.max_input_tokens = model.max_input_tokens();
     }
-    let started = Instant::now();
     let translator = Ct2Translator::load(model, from, to, engine)?;
-    Ok((with_cache(translator, args.engine.no_cache), started.elapsed()))
+    Ok(with_cache(translator, args.engine.no_cache))
 }
 
 /// Puts the persistent cache in front of `translator` unless disabled; a cache that cannot be

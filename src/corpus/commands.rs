@@ -123,8 +123,7 @@ pub fn run(args: &AlignArgs) -> Result<(), Error> {
     // sentence alone and in a padded batch), hence the opt-in.
     let mut engine = args.engine.options()?;
     engine.uniform_batches = !settings.padded_batches;
-    let (translator, _loaded) =
-        crate::commands::load_translator_with(args, engine, &settings.src_lang, &settings.tgt_lang)?;
+    let translator = crate::commands::load_translator_with(args, engine, &settings.src_lang, &settings.tgt_lang)?;
     let report = super::run(&settings, &mine, translator.as_ref())?;
     let (json, html) = settings.report_paths();
     if !args.quiet {
