@@ -65,8 +65,7 @@ fn load_translator(args: &AlignArgs, job: &Job) -> Result<Box<dyn Translator>, E
 /// Resolves and loads the model the main command's flags ask for (a directory, a catalogue
 /// name, the config file's or the catalogue's default, downloaded once), with the persistent
 /// cache in front unless --no-cache; `engine` comes from `args.engine.options()`, adjusted by
-/// the caller. Corpus mode loads its one shared
-/// translator through this.
+/// the caller. Corpus mode loads its one shared translator through this.
 pub fn load_translator_with(
     args: &AlignArgs,
     mut engine: EngineOptions,
