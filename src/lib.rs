@@ -124,11 +124,11 @@ pub struct Report {
 }
 
 /// Sentences translated together; also the unit in which outputs are streamed.
-const CHUNK_SENTENCES: usize = 2048;
+pub(crate) const CHUNK_SENTENCES: usize = 2048;
 /// A chunk also ends after this much text: 2,048 sentences of ordinary prose are ~300 KB, but
 /// a crawl without punctuation gives paragraph-long sentences of up to 1 MiB each, and 2,048 of
 /// those would hold gigabytes.
-const CHUNK_BYTES: usize = 2 << 20;
+pub(crate) const CHUNK_BYTES: usize = 2 << 20;
 
 /// Translates and aligns one document, streaming it through in chunks.
 pub fn translate_document(job: &Job, translator: &dyn Translator) -> Result<Report, Error> {

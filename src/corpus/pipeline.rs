@@ -27,11 +27,9 @@ use crate::bead::{Meta, Paragraph, Sentence};
 use crate::output::{self, Destination, Outputs};
 use crate::read::{Lines, Paragraphs};
 use crate::translate::{translate_unique, Translation, Translator};
-use crate::{Error, INTERRUPTED};
-
-/// Sentences per piece: the same chunking as a single document (lib.rs), so a file's outputs
-/// are the same in corpus mode and alone.
-const CHUNK_SENTENCES: usize = 2048;
+// Pieces are chunked as a single document is (lib.rs: sentences and bytes), so a file's outputs
+// are the same in corpus mode and alone, and a file of huge sentences stays bounded.
+use crate::{Error, CHUNK_BYTES, CHUNK_SENTENCES, INTERRUPTED};
 /// Sentences per engine call. Corpus mode batches only sentences of equal token length (so a
 /// file's translation never depends on its neighbours); a large pool keeps those batches full:
 /// 8,192 sentences of web text hold ~80 of each common length.
@@ -146,7 +144,8 @@ fn read_file(ctx: &Context, k: usize, tx: &SyncSender<Piece>, budget: &Budget, s
             return false;
         }
         let mut piece = Piece { file: k, paragraphs: Vec::new(), sentences: Vec::new(), bytes: 0, end: None };
-        while piece.sentences.len() < CHUNK_SENTENCES {
+        let mut text_bytes = 0;
+        while piece.sentences.len() < CHUNK_SENTENCES && text_bytes < CHUNK_BYTES {
             match paragraphs.next() {
                 None => {
                     let digest = hasher.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -155,6 +154,7 @@ fn read_file(ctx: &Context, k: usize, tx: &SyncSender<Piece>, budget: &Budget, s
                 }
                 Some(Err(e)) => return send(failed(e.to_string())),
                 Some(Ok(p)) => {
+                    text_bytes += p.text.len();
                     let mut s = settings.segmenter.sentences(&p, next_id);
                     let end = (p.start + p.text.len()) as u64;
                     piece.bytes += end.saturating_sub(covered);
