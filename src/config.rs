@@ -188,7 +188,8 @@ impl Bitext {
     }
 }
 
-fn dedup(formats: &[Format]) -> Vec<Format> {
+/// The formats in the order given, each once (`-f tmx,tsv,tmx`).
+pub(crate) fn dedup(formats: &[Format]) -> Vec<Format> {
     let mut out = Vec::new();
     for &f in formats {
         if !out.contains(&f) {

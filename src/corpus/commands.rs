@@ -46,12 +46,8 @@ impl Settings {
             return Err(usage("--low-score must be between 0 and 1"));
         }
         let shard = args.corpus.shard.as_deref().map(Shard::parse).transpose()?;
-        let mut formats = vec![Format::Jsonl];
-        for &f in &args.format {
-            if !formats.contains(&f) {
-                formats.push(f);
-            }
-        }
+        // JSONL always (the per-file record `corpus merge` reads), first.
+        let formats = crate::config::dedup(&[&[Format::Jsonl], args.format.as_slice()].concat());
         let srx_hash = match &args.srx {
             Some(p) => Some(
                 super::manifest::hash_file(p)

@@ -144,7 +144,7 @@ pub fn run(o: &Options) -> Result<MergeReport, Error> {
 
     let stem = &o.name;
     let mut plan = Vec::new();
-    for &format in &dedup_formats(&o.formats) {
+    for &format in &crate::config::dedup(&o.formats) {
         let dests = output::paths_for(&o.out_dir, stem, format, &src_lang, &tgt_lang);
         for (dest, writer) in dests.into_iter().zip(output::writers_for(format, &o.writer_options)) {
             plan.push((Destination::File(dest), writer));
@@ -245,16 +245,6 @@ pub fn run(o: &Options) -> Result<MergeReport, Error> {
         .map_err(|source| CorpusError::Write { path: json_path.display().to_string(), source })?;
     report.written.push(json_path.display().to_string());
     Ok(report)
-}
-
-fn dedup_formats(formats: &[Format]) -> Vec<Format> {
-    let mut out = Vec::new();
-    for &f in formats {
-        if !out.contains(&f) {
-            out.push(f);
-        }
-    }
-    out
 }
 
 fn first_bead(sources: &[Source]) -> Result<JsonBead, Error> {
