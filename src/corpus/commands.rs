@@ -62,7 +62,7 @@ impl Settings {
         Ok(Settings {
             src_lang: args.from.clone(),
             tgt_lang: args.to.clone(),
-            encoding: TextEncoding::from_label(&args.encoding)?,
+            encoding: TextEncoding::from_label(&args.encoding).map_err(|e| usage(e.to_string()))?,
             formats,
             writer_options: args.formats.writer_options(args.low_score),
             thresholds: Thresholds { low_score: args.low_score, ..Thresholds::default() },
